@@ -1,0 +1,32 @@
+using System.Text;
+
+namespace BubbleBot.Core.Answering;
+
+/// <summary>Renders an answer and its numbered sources as plain text, for the console and the command line.</summary>
+public static class PlainTextRenderer
+{
+    public static string Render(Answer answer)
+    {
+        var text = new StringBuilder(answer.Text);
+        if (answer.Citations.Count == 0)
+        {
+            return text.ToString();
+        }
+
+        var labels = AnswerLabels.For(answer.Language);
+        text.Append("\n\n").Append(labels.Sources).Append(':');
+        foreach (var citation in answer.Citations)
+        {
+            text.Append("\n[").Append(citation.N).Append("] ").Append(SourceLine(citation))
+                .Append("\n    ").Append(citation.Link ?? labels.NoPublicLink);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>"Title — Author, 2026-02-08": the part of a source line every platform shows.</summary>
+    public static string SourceLine(Citation citation) =>
+        citation.Published is { Length: > 0 } published
+            ? $"{citation.Title} — {citation.Author}, {published}"
+            : $"{citation.Title} — {citation.Author}";
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using BubbleBot.Core.Answering;
+
+namespace BubbleBot.Core.Chat;
+
+/// <summary>
+/// The last few exchanges of each conversation (a private chat, a reply chain, a thread), kept in memory
+/// and forgotten after a quiet spell, so that follow-ups can be understood.
+/// </summary>
+public sealed class ConversationMemory(TimeProvider time)
+{
+    public const int MaxTurns = 4;
+    public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(30);
+
+    private readonly ConcurrentDictionary<string, Conversation> _conversations = new();
+
+    public IReadOnlyList<ConversationTurn> Recent(string conversationKey)
+    {
+        if (!_conversations.TryGetValue(conversationKey, out var conversation))
+        {
+            return [];
+        }
+
+        lock (conversation)
+        {
+            if (time.GetUtcNow() - conversation.LastSeen > Expiry)
+            {
+                _conversations.TryRemove(conversationKey, out _);
+                return [];
+            }
+
+            return [.. conversation.Turns];
+        }
+    }
+
+    public void Remember(string conversationKey, ConversationTurn turn)
+    {
+        var now = time.GetUtcNow();
+        var conversation = _conversations.GetOrAdd(conversationKey, static _ => new Conversation());
+        lock (conversation)
+        {
+            if (now - conversation.LastSeen > Expiry)
+            {
+                conversation.Turns.Clear();
+            }
+
+            conversation.Turns.Enqueue(turn);
+            while (conversation.Turns.Count > MaxTurns)
+            {
+                conversation.Turns.Dequeue();
+            }
+
+            conversation.LastSeen = now;
+        }
+
+        PruneExpired(now);
+    }
+
+    /// <summary>Links another key (for example the id of the bot's reply) to an existing conversation.</summary>
+    public void Alias(string existingKey, string newKey)
+    {
+        if (_conversations.TryGetValue(existingKey, out var conversation))
+        {
+            _conversations[newKey] = conversation;
+        }
+    }
+
+    private void PruneExpired(DateTimeOffset now)
+    {
+        // Cheap enough at chat rates, and it keeps a long-running bot's memory bounded.
+        if (_conversations.Count < 1024)
+        {
+            return;
+        }
+
+        foreach (var (key, conversation) in _conversations)
+        {
+            if (now - conversation.LastSeen > Expiry)
+            {
+                _conversations.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private sealed class Conversation
+    {
+        public Queue<ConversationTurn> Turns { get; } = new();
+
+        public DateTimeOffset LastSeen { get; set; } = DateTimeOffset.MinValue;
+    }
+}

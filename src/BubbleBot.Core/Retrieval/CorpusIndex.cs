@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text;
+using BubbleBot.Core.Corpus;
+using BubbleBot.Core.Text;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace BubbleBot.Core.Retrieval;
+
+/// <summary>
+/// The chunks of every article and their Lucene index, built once at start and shared by every adapter.
+/// With a data folder, the index is kept on disk and reused while the corpus and the analysis are unchanged.
+/// </summary>
+public sealed class CorpusIndex : IChunkStore, IDisposable
+{
+    private const string IdField = "chunk";
+    private const string FingerprintKey = "fingerprint";
+
+    private readonly LuceneDirectory _directory;
+    private readonly DirectoryReader _reader;
+    private readonly Dictionary<string, IReadOnlySet<string>> _metaTerms;
+
+    private CorpusIndex(
+        IReadOnlyList<Article> articles,
+        IReadOnlyList<Chunk> chunks,
+        LuceneDirectory directory,
+        bool reused)
+    {
+        Articles = articles;
+        Chunks = chunks;
+        _directory = directory;
+        _reader = DirectoryReader.Open(directory);
+        Searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+        ReusedPersistedIndex = reused;
+        _metaTerms = articles.ToDictionary(a => a.Id, a => (IReadOnlySet<string>)Analyzer.Analyze(Fold(MetaText(a, null))).Select(t => t.Term).ToHashSet());
+    }
+
+    public IReadOnlyList<Article> Articles { get; }
+
+    public IReadOnlyList<Chunk> Chunks { get; }
+
+    /// <summary>True when start-up found an up-to-date index on disk and skipped the build.</summary>
+    public bool ReusedPersistedIndex { get; }
+
+    internal BubbleAnalyzer Analyzer { get; } = new();
+
+    internal IndexSearcher Searcher { get; }
+
+    internal int DocumentFrequency(string term) => _reader.DocFreq(new Term(QueryPlanner.TextField, term));
+
+    internal Chunk ChunkOf(int luceneDocument) => Chunks[int.Parse(Searcher.Doc(luceneDocument).Get(IdField), System.Globalization.CultureInfo.InvariantCulture)];
+
+    /// <summary>The terms of a chunk and of its article's metadata, to judge how much of a question it covers.</summary>
+    internal HashSet<string> TermsOf(Chunk chunk)
+    {
+        var terms = TermsOfText(chunk.Text);
+        terms.UnionWith(_metaTerms[chunk.DocId]);
+        return terms;
+    }
+
+    internal HashSet<string> TermsOfText(string text)
+    {
+        var folded = Fold(text);
+        var terms = Analyzer.Analyze(folded).Select(t => t.Term).ToHashSet();
+        foreach (var c in folded)
+        {
+            if (LanguageDetector.IsHan(c))
+            {
+                terms.Add(QueryPlanner.UnigramPrefix + c);
+            }
+        }
+
+        return terms;
+    }
+
+    public static CorpusIndex Build(IReadOnlyList<Article> articles, string? dataPath)
+    {
+        var chunks = articles.SelectMany(Chunker.Split).ToList();
+        var byArticle = articles.ToDictionary(a => a.Id);
+        var fingerprint = Fingerprint(articles, chunks);
+
+        LuceneDirectory directory = dataPath is null
+            ? new RAMDirectory()
+            : FSDirectory.Open(new DirectoryInfo(Path.Combine(dataPath, "index")));
+        if (dataPath is not null && IsCurrent(directory, fingerprint))
+        {
+            return new CorpusIndex(articles, chunks, directory, reused: true);
+        }
+
+        using var analyzer = new BubbleAnalyzer();
+        var config = new IndexWriterConfig(BubbleAnalyzer.Version, analyzer)
+        {
+            OpenMode = OpenMode.CREATE,
+            Similarity = new BM25Similarity(),
+            RAMBufferSizeMB = 64,
+        };
+        using (var writer = new IndexWriter(directory, config))
+        {
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                var chunk = chunks[i];
+                writer.AddDocument(
+                [
+                    new StringField(IdField, i.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES),
+                    new TextField(QueryPlanner.TextField, Fold(chunk.Text), Field.Store.NO),
+                    new TextField(QueryPlanner.MetaField, Fold(MetaText(byArticle[chunk.DocId], chunk)), Field.Store.NO),
+                ]);
+            }
+
+            writer.SetCommitData(new Dictionary<string, string> { [FingerprintKey] = fingerprint });
+            writer.Commit();
+        }
+
+        return new CorpusIndex(articles, chunks, directory, reused: false);
+    }
+
+    private static bool IsCurrent(LuceneDirectory directory, string fingerprint)
+    {
+        if (!DirectoryReader.IndexExists(directory))
+        {
+            return false;
+        }
+
+        using var reader = DirectoryReader.Open(directory);
+        return reader.IndexCommit.UserData.TryGetValue(FingerprintKey, out var stored) && stored == fingerprint;
+    }
+
+    /// <summary>English metadata is indexed too, so English questions find Chinese articles by what they are about.</summary>
+    private static string MetaText(Article article, Chunk? chunk) =>
+        string.Join('\n', new[] { article.Title, article.TitleEn, article.SummaryEn, article.Author, chunk?.Heading, chunk?.Speaker }
+            .Where(s => !string.IsNullOrWhiteSpace(s)));
+
+    private static string Fold(string text) => ScriptFolder.Fold(text).ToLowerInvariant();
+
+    private static string Fingerprint(IReadOnlyList<Article> articles, IReadOnlyList<Chunk> chunks)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(BubbleAnalyzer.Fingerprint));
+        var byArticle = articles.ToDictionary(a => a.Id);
+        foreach (var chunk in chunks)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(chunk.Id));
+            hash.AppendData(Encoding.UTF8.GetBytes(chunk.Text));
+            hash.AppendData(Encoding.UTF8.GetBytes(MetaText(byArticle[chunk.DocId], chunk)));
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    public void Dispose()
+    {
+        _reader.Dispose();
+        Analyzer.Dispose();
+        _directory.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BubbleBot.Core.Retrieval;
+
+/// <summary>Bound from the <c>Retrieval</c> section.</summary>
+public sealed class RetrievalOptions
+{
+    public const string Section = "Retrieval";
+
+    /// <summary>
+    /// The share of a question's meaningful words (0–1) that one passage must contain before the bot answers
+    /// (<c>Retrieval:MinCoverage</c>). Below it the bot says the articles do not cover the question.
+    /// </summary>
+    [Range(0.05, 1.0, ErrorMessage = "Retrieval:MinCoverage must be between 0.05 and 1.")]
+    public double MinCoverage { get; set; } = 0.5;
+
+    /// <summary>English↔Chinese vocabulary used to expand English questions (<c>Retrieval:VocabularyPath</c>); operators may extend it.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Retrieval:VocabularyPath must name the vocabulary file.")]
+    public string VocabularyPath { get; set; } = Path.Combine("data", "vocabulary.tsv");
+
+    /// <summary>Chinese question words and particles ignored when matching (<c>Retrieval:StopwordsPath</c>).</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Retrieval:StopwordsPath must name the stop-word file.")]
+    public string StopwordsPath { get; set; } = Path.Combine("data", "stopwords.txt");
+
+    /// <summary>Resolves a data path from the working directory, then next to the program.</summary>
+    public static string Resolve(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        var fromWorkingDirectory = Path.GetFullPath(path);
+        return File.Exists(fromWorkingDirectory) ? fromWorkingDirectory : Path.Combine(AppContext.BaseDirectory, path);
+    }
+}
+
+/// <summary>Bound from the <c>Storage</c> section.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>
+    /// Folder for the persisted search index (<c>Storage:DataPath</c>). Empty keeps the index in memory and builds it at
+    /// every start; set, the index is built once and reused while the corpus is unchanged.
+    /// </summary>
+    public string? DataPath { get; set; }
+}

@@ -1,0 +1,32 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BubbleBot.Core.Answering;
+
+namespace BubbleBot.Cli;
+
+/// <summary>The JSON contract of <c>ask --json</c>: one object per question.</summary>
+public sealed record AnswerJson(
+    string Question,
+    string Answer,
+    bool NoAnswer,
+    IReadOnlyList<CitationJson> Citations)
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // Chinese stays readable; JSON-significant characters are still escaped.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public static AnswerJson From(Answer answer) => new(
+        answer.Question,
+        answer.Text,
+        answer.NoAnswer,
+        [.. answer.Citations.Select(c => new CitationJson(c.N, c.DocId, c.Title, c.Url, c.Quote))]);
+
+    public string ToJsonLine() => JsonSerializer.Serialize(this, Options);
+}
+
+public sealed record CitationJson(int N, string DocId, string Title, string? Url, string Quote);

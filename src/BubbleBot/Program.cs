@@ -1,0 +1,3 @@
+using BubbleBot.Cli;
+
+return await CommandLine.RunAsync(args, Console.In, Console.Out, Console.Error, CancellationToken.None);
