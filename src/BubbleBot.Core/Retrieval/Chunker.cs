@@ -119,7 +119,7 @@ public static partial class Chunker
         return lines;
     }
 
-    /// <summary>A label counts as a speaker only if it opens at least two lines: "注意: ..." once is ordinary text.</summary>
+    /// <summary>A label counts as a speaker only if it recurs: "注意: ..." once in an essay is ordinary text.</summary>
     private static HashSet<string> FindSpeakers(IEnumerable<string> lines)
     {
         var counts = new Dictionary<string, int>();
@@ -133,7 +133,10 @@ public static partial class Chunker
             }
         }
 
-        return counts.Where(c => c.Value >= 2).Select(c => c.Key).ToHashSet();
+        var recurring = counts.Where(c => c.Value >= 2).Select(c => c.Key).ToHashSet();
+
+        // Two or more recurring speakers make a transcript: there, a guest who speaks once is a speaker too.
+        return recurring.Count >= 2 ? [.. counts.Keys] : recurring;
     }
 
     private static IEnumerable<Range> SplitLongParagraph(string body, Range paragraph)

@@ -50,7 +50,9 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
 
     internal IndexSearcher Searcher { get; }
 
-    internal int DocumentFrequency(string term) => _reader.DocFreq(new Term(QueryPlanner.TextField, term));
+    /// <summary>Passages whose text or metadata holds the term: a rendering found only in a title still counts as present.</summary>
+    internal int DocumentFrequency(string term) =>
+        Math.Max(_reader.DocFreq(new Term(QueryPlanner.TextField, term)), _reader.DocFreq(new Term(QueryPlanner.MetaField, term)));
 
     internal Chunk ChunkOf(int luceneDocument) => Chunks[int.Parse(Searcher.Doc(luceneDocument).Get(IdField), System.Globalization.CultureInfo.InvariantCulture)];
 

@@ -38,7 +38,7 @@ public sealed partial class LuceneRetriever : IRetriever
 
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.Units(_logger, string.Join(" ", plan.Units.Select(u => $"{u.Label}×{u.Weight:0.00}[{string.Join("|", u.Alternatives.Select(a => string.Join("+", a)))}]")));
+            Log.Units(_logger, string.Join(" ", plan.Units.Select(u => $"{u.Label}×{u.Weight:0.00}[{string.Join("|", u.Alternatives.Select(a => string.Join("+", a.Terms)))}]")));
         }
 
         var found = _index.Searcher.Search(plan.Query, Math.Max(top, CandidatePool)).ScoreDocs;

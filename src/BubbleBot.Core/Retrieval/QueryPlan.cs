@@ -2,23 +2,27 @@ using Lucene.Net.Search;
 
 namespace BubbleBot.Core.Retrieval;
 
+/// <summary>Index terms that together show a passage contains a unit, and how sure that makes us (0–1).</summary>
+internal sealed record Alternative(string[] Terms, double Credit = 1.0);
+
 /// <summary>
-/// One meaningful part of a question (a Chinese character, an English word or phrase) and the index terms that
-/// would show a passage contains it; any one alternative, all of its terms present, is enough.
+/// One meaningful part of a question (a Chinese character, an English word or phrase) and the ways a passage can
+/// show it contains it; the best alternative whose terms are all present decides the credit.
 /// </summary>
-internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<string[]> Alternatives)
+internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alternative> Alternatives)
 {
-    public bool IsCoveredBy(IReadOnlySet<string> terms)
+    public double CreditFrom(IReadOnlySet<string> terms)
     {
+        var credit = 0.0;
         foreach (var alternative in Alternatives)
         {
-            if (alternative.All(terms.Contains))
+            if (alternative.Credit > credit && alternative.Terms.All(terms.Contains))
             {
-                return true;
+                credit = alternative.Credit;
             }
         }
 
-        return false;
+        return credit;
     }
 }
 
@@ -32,10 +36,7 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units)
         foreach (var unit in Units)
         {
             total += unit.Weight;
-            if (unit.IsCoveredBy(terms))
-            {
-                covered += unit.Weight;
-            }
+            covered += unit.Weight * unit.CreditFrom(terms);
         }
 
         return total == 0 ? 0 : covered / total;

@@ -19,6 +19,7 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
 
     private const double EnglishWordWeight = 2;
     private const int MaxDictionaryRenderings = 4;
+    private const double DictionaryCredit = 0.5;
 
     [GeneratedRegex(@"[a-z0-9]+(?:[.'\-][a-z0-9]+)*")]
     private static partial Regex LatinWord();
@@ -51,20 +52,24 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
                 continue;
             }
 
-            var alternatives = new List<string[]>();
-            foreach (var term in analyzer.Analyze(word).Select(t => t.Term).Distinct())
+            // Words the analyser drops ("and", "the") are function words, whatever a dictionary offers for them.
+            var terms = analyzer.Analyze(word).Select(t => t.Term).Distinct().ToList();
+            if (terms.Count == 0)
             {
-                alternatives.Add([term]);
+                continue;
+            }
+
+            var alternatives = new List<Alternative>();
+            foreach (var term in terms)
+            {
+                alternatives.Add(new Alternative([term]));
                 AddTerm(query, TextField, term, 1.0);
                 AddTerm(query, MetaField, term, 0.5);
             }
 
             var renderings = vocabulary.Renderings(word, out var curated);
             AddRenderings(renderings, curated, query, alternatives);
-            if (alternatives.Count > 0)
-            {
-                units.Add(new QueryUnit(word, EnglishWordWeight * Specificity(alternatives), alternatives));
-            }
+            units.Add(new QueryUnit(word, EnglishWeight(alternatives), alternatives));
         }
     }
 
@@ -86,24 +91,24 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
                 continue;
             }
 
-            var alternatives = new List<string[]>();
+            var alternatives = new List<Alternative>();
             var englishTerms = analyzer.Analyze(span).Select(t => t.Term).ToArray();
             if (englishTerms.Length > 0)
             {
-                alternatives.Add(englishTerms);
+                alternatives.Add(new Alternative(englishTerms));
                 AddPhrase(query, TextField, englishTerms, 1.0);
                 AddPhrase(query, MetaField, englishTerms, 0.5);
             }
 
             AddRenderings(renderings, curated, query, alternatives);
-            units.Add(new QueryUnit(span, EnglishWordWeight * Specificity(alternatives), alternatives));
+            units.Add(new QueryUnit(span, EnglishWeight(alternatives), alternatives));
             return n;
         }
 
         return 0;
     }
 
-    private void AddRenderings(IReadOnlyList<string> renderings, bool curated, BooleanQuery query, List<string[]> alternatives)
+    private void AddRenderings(IReadOnlyList<string> renderings, bool curated, BooleanQuery query, List<Alternative> alternatives)
     {
         var added = 0;
         foreach (var rendering in renderings)
@@ -116,7 +121,8 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
                 continue;
             }
 
-            alternatives.Add(terms);
+            // A general-dictionary rendering ("way" → 方式) is weaker evidence than the curated vocabulary.
+            alternatives.Add(new Alternative(terms, curated ? 1.0 : DictionaryCredit));
             AddPhrase(query, TextField, terms, curated ? 1.0 : 0.6);
             if (!curated && ++added >= MaxDictionaryRenderings)
             {
@@ -147,10 +153,11 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
                 continue;
             }
 
+            // A bigram that leans on a particle ("家的") says nothing about the content character beside it.
             var alternatives = hanTokens
-                .Where(t => t.Start <= i && i < t.End && documentFrequency(t.Term) > 0)
-                .Select(t => new[] { t.Term })
-                .ToList<string[]>();
+                .Where(t => t.Start <= i && i < t.End && !stop.AsSpan(t.Start, t.End - t.Start).Contains(true) && documentFrequency(t.Term) > 0)
+                .Select(t => new Alternative([t.Term]))
+                .ToList();
             if (alternatives.Count > 0)
             {
                 units.Add(new QueryUnit(folded[i].ToString(), Specificity(alternatives), alternatives));
@@ -158,20 +165,28 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
             else
             {
                 // No bigram around this character occurs anywhere: a name or a word the corpus lacks, or a seam
-                // between two words. The character alone, at half weight, tells those apart.
-                units.Add(new QueryUnit(folded[i].ToString(), 0.5, [[UnigramPrefix + folded[i]]]));
+                // between two words ("2018年募资"). The character alone tells those apart: a seam character is
+                // usually in the passage, a missing subject is not.
+                units.Add(new QueryUnit(folded[i].ToString(), 1.0, [new Alternative([UnigramPrefix + folded[i]])]));
             }
         }
     }
 
     /// <summary>
+    /// An English word that neither occurs in the corpus nor has a rendering there may just be a gap in the
+    /// vocabulary ("hit a wall"), so it counts half; a question made only of such words still finds nothing.
+    /// </summary>
+    private double EnglishWeight(List<Alternative> alternatives) =>
+        alternatives.All(a => a.Terms.Max(documentFrequency) == 0) ? EnglishWordWeight / 2 : EnglishWordWeight * Specificity(alternatives);
+
+    /// <summary>
     /// From 0.5 for a unit found in nearly every passage ("AI", "泡沫") to 1 for a rare one (a name, a figure):
     /// a passage that shares only the debate's common words with a question does not answer it.
     /// </summary>
-    private double Specificity(List<string[]> alternatives)
+    private double Specificity(List<Alternative> alternatives)
     {
         // A unit is as common as its most common rendering: "compare" is generic even if one rare rendering exists.
-        var commonest = alternatives.Max(a => a.Max(documentFrequency));
+        var commonest = alternatives.Max(a => a.Terms.Max(documentFrequency));
         if (commonest <= 0 || documentCount <= 1)
         {
             return 1.0;
