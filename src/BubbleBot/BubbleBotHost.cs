@@ -16,7 +16,7 @@ public static class BubbleBotHost
     }
 
     /// <summary>The long-running bot: every configured platform, or the console chat when none is.</summary>
-    public static async Task<int> RunBotAsync(string[] args, CancellationToken cancellationToken)
+    public static async Task<int> RunBotAsync(string[] args, ConsoleChatIO console, CancellationToken cancellationToken)
     {
         var builder = CreateBuilder(args);
         ConfigureLogging(builder, LogLevel.Information);
@@ -25,7 +25,7 @@ public static class BubbleBotHost
         var platforms = 0;
         if (platforms == 0)
         {
-            builder.Services.AddSingleton(new ConsoleChatIO(Console.In, Console.Out));
+            builder.Services.AddSingleton(console);
             builder.Services.AddHostedService<ConsoleChatService>();
         }
 

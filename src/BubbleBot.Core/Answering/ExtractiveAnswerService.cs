@@ -24,7 +24,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, QuestionMatche
     private const double SameArticlePenalty = 0.6;
 
     /// <summary>Passages scoring below this share of the best one are not worth quoting.</summary>
-    private const double RelativeFloor = 0.5;
+    private const double RelativeFloor = 0.4;
 
     public async Task<Answer> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken)
     {

@@ -36,7 +36,7 @@ public static class CommandLine
             var configuration = args.Except(words).ToArray();
             return words.FirstOrDefault() switch
             {
-                null => await BubbleBotHost.RunBotAsync(configuration, cancellationToken),
+                null => await BubbleBotHost.RunBotAsync(configuration, new ConsoleChat.ConsoleChatIO(input, output), cancellationToken),
                 "ask" => await AskCommand.RunAsync(words[1..], configuration, input, output, error, cancellationToken),
                 "eval" => await EvalCommand.RunAsync(words[1..], configuration, output, error, cancellationToken),
                 "help" or "--help" or "-h" => await WriteUsage(output, Ok),
