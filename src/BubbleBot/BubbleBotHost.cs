@@ -1,5 +1,8 @@
 using BubbleBot.ConsoleChat;
+using BubbleBot.Cli;
 using BubbleBot.Core;
+using BubbleBot.Telegram;
+using Microsoft.AspNetCore.Builder;
 
 namespace BubbleBot;
 
@@ -19,19 +22,38 @@ public static class BubbleBotHost
     public static async Task<int> RunBotAsync(string[] args, ConsoleChatIO console, CancellationToken cancellationToken)
     {
         var builder = CreateBuilder(args);
+
+        // Telegram's webhook needs a web server in this same host; polling and Discord do not, so the plain host
+        // is used unless a webhook is configured.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["Telegram:WebhookUrl"]))
+        {
+            var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+            AddConfigurationSources(web.Configuration, args);
+            ComposeBot(web, console);
+            await using var app = web.Build();
+            app.MapTelegramWebhook();
+            await app.RunAsync(cancellationToken);
+            return CommandLine.Ok;
+        }
+
+        ComposeBot(builder, console);
+        using var host = builder.Build();
+        await host.RunAsync(cancellationToken);
+        return CommandLine.Ok;
+    }
+
+    private static void ComposeBot(IHostApplicationBuilder builder, ConsoleChatIO console)
+    {
         ConfigureLogging(builder, LogLevel.Information);
         builder.AddBubbleBotCore();
+        builder.AddTelegram();
 
-        var platforms = 0;
+        var platforms = new[] { "Telegram:Token" }.Count(key => !string.IsNullOrWhiteSpace(builder.Configuration[key]));
         if (platforms == 0)
         {
             builder.Services.AddSingleton(console);
             builder.Services.AddHostedService<ConsoleChatService>();
         }
-
-        using var host = builder.Build();
-        await host.RunAsync(cancellationToken);
-        return 0;
     }
 
     private static HostApplicationBuilder CreateBuilder(string[] args)
@@ -39,11 +61,16 @@ public static class BubbleBotHost
         // appsettings.json is read from next to the program, wherever it is started from.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
-        // Secrets may live in user secrets in any environment; environment variables and arguments still win.
-        builder.Configuration.AddUserSecrets(typeof(BubbleBotHost).Assembly, optional: true);
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Configuration.AddCommandLine(args);
+        AddConfigurationSources(builder.Configuration, args);
         return builder;
+    }
+
+    /// <summary>Secrets may live in user secrets in any environment; environment variables and arguments still win.</summary>
+    private static void AddConfigurationSources(IConfigurationManager configuration, string[] args)
+    {
+        configuration.AddUserSecrets(typeof(BubbleBotHost).Assembly, optional: true);
+        configuration.AddEnvironmentVariables();
+        configuration.AddCommandLine(args);
     }
 
     /// <summary>Logs go to standard error, always: standard output belongs to answers.</summary>

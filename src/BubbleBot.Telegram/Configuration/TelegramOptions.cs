@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BubbleBot.Telegram.Configuration;
+
+/// <summary>Bound from the <c>Telegram</c> section. The adapter is registered only when <see cref="Token"/> is set.</summary>
+public sealed class TelegramOptions
+{
+    public const string Section = "Telegram";
+
+    /// <summary>BotFather's token (<c>Telegram:Token</c>, normally from the <c>Telegram__Token</c> environment variable). Never logged.</summary>
+    [Required(ErrorMessage = "Telegram:Token is required.")]
+    public string Token { get; set; } = string.Empty;
+
+    /// <summary>A self-hosted Bot API server or a test server (<c>Telegram:ApiBaseUrl</c>); null means Telegram's own.</summary>
+    public string? ApiBaseUrl { get; set; }
+
+    /// <summary>The public HTTPS URL Telegram posts updates to (<c>Telegram:WebhookUrl</c>); unset means long polling.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>Sent back by Telegram in <c>X-Telegram-Bot-Api-Secret-Token</c> (<c>Telegram:WebhookSecret</c>): 1–256 of A-Z a-z 0-9 _ -.</summary>
+    [RegularExpression("^[A-Za-z0-9_-]{1,256}$", ErrorMessage = "Telegram:WebhookSecret must be 1-256 characters of A-Z, a-z, 0-9, _ and -.")]
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>When not empty, only these chats are served (<c>Telegram:AllowedChatIds</c>); others are ignored.</summary>
+    public List<long> AllowedChatIds { get; set; } = [];
+
+    /// <summary>How long one getUpdates call may wait for news (<c>Telegram:PollingTimeoutSeconds</c>).</summary>
+    [Range(0, 50, ErrorMessage = "Telegram:PollingTimeoutSeconds must be between 0 and 50.")]
+    public int PollingTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>First wait after a network or server error (<c>Telegram:RetryInitialDelaySeconds</c>); it doubles up to the maximum.</summary>
+    [Range(0.01, 3600, ErrorMessage = "Telegram:RetryInitialDelaySeconds must be between 0.01 and 3600.")]
+    public double RetryInitialDelaySeconds { get; set; } = 1;
+
+    /// <summary>Cap of the exponential back-off (<c>Telegram:RetryMaxDelaySeconds</c>).</summary>
+    [Range(0.01, 3600, ErrorMessage = "Telegram:RetryMaxDelaySeconds must be between 0.01 and 3600.")]
+    public double RetryMaxDelaySeconds { get; set; } = 60;
+
+    /// <summary>Attempts of one send (sendMessage, sendChatAction) before it is given up (<c>Telegram:SendAttempts</c>).</summary>
+    [Range(1, 20, ErrorMessage = "Telegram:SendAttempts must be between 1 and 20.")]
+    public int SendAttempts { get; set; } = 5;
+
+    public bool UseWebhook => !string.IsNullOrWhiteSpace(WebhookUrl);
+}

@@ -1,0 +1,168 @@
+using BubbleBot.Core.Answering;
+using BubbleBot.Core.Chat;
+using BubbleBot.Core.Corpus;
+using BubbleBot.Telegram.Client;
+using BubbleBot.Telegram.Configuration;
+using BubbleBot.Telegram.Rendering;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace BubbleBot.Telegram.Handling;
+
+/// <summary>Handles one update: decides whether it is for the bot, asks the core, and replies in HTML.</summary>
+internal sealed class UpdateHandler(
+    TelegramApi api,
+    BotIdentityProvider identity,
+    ChatPipeline pipeline,
+    ConversationMemory memory,
+    IArticleCatalog catalog,
+    IOptions<TelegramOptions> options,
+    TimeProvider time,
+    ILogger<UpdateHandler> logger)
+{
+    // Telegram shows "typing" for about five seconds; renew it a little sooner while the answer is prepared.
+    private static readonly TimeSpan TypingRenewal = TimeSpan.FromSeconds(4);
+
+    public async Task HandleAsync(Update update, CancellationToken cancellationToken)
+    {
+        if (update.Message is not { } message)
+        {
+            return;
+        }
+
+        if (message.From is not { } from || from.IsBot)
+        {
+            Log.IgnoredBot(logger, message.From?.Id ?? 0, message.Chat.Id);
+            return;
+        }
+
+        var allowed = options.Value.AllowedChatIds;
+        if (allowed.Count > 0 && !allowed.Contains(message.Chat.Id))
+        {
+            Log.ChatNotAllowed(logger, message.Chat.Id);
+            return;
+        }
+
+        var bot = await identity.GetAsync(cancellationToken).ConfigureAwait(false);
+        switch (MessageRouter.Route(message, bot))
+        {
+            case Route.Command { Kind: BotCommandKind.Help }:
+                await SendAsync(message, TelegramRenderer.Help(catalog.Articles, LanguageOf(from), bot.Username), cancellationToken).ConfigureAwait(false);
+                break;
+            case Route.Command { Kind: BotCommandKind.Sources }:
+                await SendAsync(message, TelegramRenderer.Sources(catalog.Articles, LanguageOf(from)), cancellationToken).ConfigureAwait(false);
+                break;
+            case Route.Question question:
+                await AnswerAsync(message, from, question, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task AnswerAsync(Message message, User from, Route.Question question, CancellationToken cancellationToken)
+    {
+        Log.Answering(logger, message.Id, message.Chat.Id, message.Chat.Type.ToString());
+        var conversation = ConversationKey(message, question.ReplyToBot);
+        ChatReply reply;
+        using (var typing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var indicator = KeepTypingAsync(message.Chat.Id, typing.Token);
+            try
+            {
+                reply = await pipeline.HandleAsync(new IncomingQuestion($"telegram:{from.Id}", conversation, question.Text), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await typing.CancelAsync().ConfigureAwait(false);
+                await indicator.ConfigureAwait(false);
+            }
+        }
+
+        var html = reply switch
+        {
+            ChatReply.Answered answered => TelegramRenderer.Answer(answered.Answer, answered.Note),
+            ChatReply.Notice notice => TelegramRenderer.Notice(notice.Text),
+            _ => null,
+        };
+        if (html is null)
+        {
+            return;
+        }
+
+        var sent = await SendAsync(message, html, cancellationToken).ConfigureAwait(false);
+
+        // A reply to any part of the answer continues this conversation.
+        foreach (var id in sent)
+        {
+            memory.Alias(conversation, MessageKey(message.Chat.Id, id));
+        }
+    }
+
+    /// <summary>Sends the HTML as one or more replies to <paramref name="to"/>, each within Telegram's length limit.</summary>
+    private async Task<List<int>> SendAsync(Message to, string html, CancellationToken cancellationToken)
+    {
+        var ids = new List<int>();
+        var chatId = to.Chat.Id;
+        foreach (var part in HtmlSplitter.Split(html))
+        {
+            // A network failure after Telegram accepted the message can send it twice; a lost answer would be worse.
+            var sent = await api.CallAsync(
+                "sendMessage",
+                (client, ct) => client.SendMessage(
+                    chatId,
+                    part,
+                    parseMode: ParseMode.Html,
+                    replyParameters: new ReplyParameters { MessageId = to.Id, AllowSendingWithoutReply = true },
+                    linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true },
+                    cancellationToken: ct),
+                options.Value.SendAttempts,
+                cancellationToken).ConfigureAwait(false);
+            ids.Add(sent.Id);
+        }
+
+        Log.Sent(logger, ids.Count, chatId);
+        return ids;
+    }
+
+    private async Task KeepTypingAsync(long chatId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    // One attempt only: a missed typing indicator is not worth waiting for.
+                    await api.CallAsync("sendChatAction", (client, ct) => client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: ct), 1, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Log.TypingFailed(logger, exception, chatId);
+                }
+
+                await Task.Delay(TypingRenewal, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The answer is ready.
+        }
+    }
+
+    /// <summary>A private chat is one conversation; in groups each question starts its own, continued by replies to the bot.</summary>
+    private static string ConversationKey(Message message, bool replyToBot) => message.Chat.Type == ChatType.Private
+        ? $"telegram:chat:{message.Chat.Id}"
+        : MessageKey(message.Chat.Id, replyToBot && message.ReplyToMessage is { } replied ? replied.Id : message.Id);
+
+    private static string MessageKey(long chatId, int messageId) => $"telegram:message:{chatId}:{messageId}";
+
+    /// <summary>Framing language for commands, which carry no question to detect it from.</summary>
+    private static AnswerLanguage LanguageOf(User user) => user.LanguageCode?.ToLowerInvariant() switch
+    {
+        "zh-hant" or "zh-tw" or "zh-hk" or "zh-mo" => AnswerLanguage.TraditionalChinese,
+        { } code when code.StartsWith("zh", StringComparison.Ordinal) => AnswerLanguage.SimplifiedChinese,
+        _ => AnswerLanguage.English,
+    };
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+
+namespace BubbleBot.Telegram;
+
+/// <summary>Telegram adapter log messages; event ids 2000–2099 are stable. The token is never an argument.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Telegram bot @{Username} ({BotId}) connected, receiving updates by {Mode}")]
+    public static partial void Connected(ILogger logger, string username, long botId, string mode);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Telegram {Method} failed (attempt {Attempt}); retrying in {DelaySeconds} s")]
+    public static partial void CallRetrying(ILogger logger, Exception exception, string method, int attempt, double delaySeconds);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Telegram getUpdates failed {Failures} time(s) in a row; polling again in {DelaySeconds} s")]
+    public static partial void PollFailed(ILogger logger, Exception exception, int failures, double delaySeconds);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Telegram update {UpdateId} failed; it is skipped and the loop goes on")]
+    public static partial void UpdateFailed(ILogger logger, Exception exception, int updateId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Telegram update {UpdateId} was already received; not handled again")]
+    public static partial void DuplicateUpdate(ILogger logger, int updateId);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Ignoring a message from bot {UserId} in chat {ChatId}")]
+    public static partial void IgnoredBot(ILogger logger, long userId, long chatId);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Ignoring chat {ChatId}: not in Telegram:AllowedChatIds")]
+    public static partial void ChatNotAllowed(ILogger logger, long chatId);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Answering message {MessageId} in chat {ChatId} ({ChatType})")]
+    public static partial void Answering(ILogger logger, int messageId, long chatId, string chatType);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Sent {Parts} message(s) to chat {ChatId}")]
+    public static partial void Sent(ILogger logger, int parts, long chatId);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Debug, Message = "Typing indicator for chat {ChatId} failed")]
+    public static partial void TypingFailed(ILogger logger, Exception exception, long chatId);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Telegram webhook set; updates arrive at path {Path}")]
+    public static partial void WebhookSet(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Telegram setWebhook was refused; the bot receives nothing until the configuration is fixed")]
+    public static partial void WebhookRefused(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Telegram webhook request refused: {Reason}")]
+    public static partial void WebhookRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Information, Message = "Waiting for {Count} Telegram answer(s) in flight before stopping")]
+    public static partial void Draining(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Shutdown timeout reached; {Count} Telegram answer(s) in flight were cancelled")]
+    public static partial void DrainAborted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Error, Message = "Telegram startup call {Method} failed and cannot succeed by retrying; check Telegram:Token and Telegram:ApiBaseUrl")]
+    public static partial void StartupFailed(ILogger logger, Exception exception, string method);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Information, Message = "Telegram is not configured (Telegram:Token is empty); the Telegram adapter is off")]
+    public static partial void NotConfigured(ILogger logger);
+
+    [LoggerMessage(EventId = 2017, Level = LogLevel.Warning, Message = "MapTelegramWebhook was called but Telegram:WebhookUrl is not set; no endpoint is mapped (polling mode)")]
+    public static partial void WebhookNotMapped(ILogger logger);
+}

@@ -1,0 +1,44 @@
+using System.Text;
+
+namespace BubbleBot.Telegram.Rendering;
+
+/// <summary>Escaping for Telegram's HTML parse mode: everything from the corpus or a user goes through here.</summary>
+internal static class Html
+{
+    /// <summary>Escapes text content: <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> are the only characters the parser cares about.</summary>
+    public static string Escape(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return string.Empty;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            builder.Append(c switch
+            {
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '&' => "&amp;",
+                _ => c.ToString(),
+            });
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Escapes an attribute value written inside double quotes.</summary>
+    public static string EscapeAttribute(string value) => Escape(value).Replace("\"", "&quot;", StringComparison.Ordinal);
+
+    /// <summary>A link to an http(s) URL, or just the escaped text when the URL is missing or of another scheme.</summary>
+    public static string Link(string? url, string text)
+    {
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            return Escape(text);
+        }
+
+        return $"<a href=\"{EscapeAttribute(url)}\">{Escape(text)}</a>";
+    }
+}

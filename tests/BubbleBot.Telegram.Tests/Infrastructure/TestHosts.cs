@@ -1,0 +1,148 @@
+using BubbleBot.Core;
+using BubbleBot.Core.Answering;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BubbleBot.Telegram.Tests.Infrastructure;
+
+/// <summary>Builds the bot as the real host does (core + AddTelegram) against the fake Bot API.</summary>
+public static class TestHosts
+{
+    public const string Token = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz";
+    public const string WebhookSecret = "s3cret-Webhook_token";
+
+    public static Dictionary<string, string?> Settings(FakeBotApi api) => new()
+    {
+        ["Telegram:Token"] = Token,
+        ["Telegram:ApiBaseUrl"] = api.BaseUrl,
+        ["Telegram:PollingTimeoutSeconds"] = "1",
+        ["Corpus:Path"] = CorpusPath,
+        ["RateLimit:PerUserPerMinute"] = "100",
+    };
+
+    /// <summary>A polling bot: Generic Host, the real core over the repository's corpus, the adapter.</summary>
+    public static async Task<IHost> StartPollingAsync(
+        FakeBotApi api,
+        Action<Dictionary<string, string?>>? configure = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var settings = Settings(api);
+        configure?.Invoke(settings);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        Compose(builder, settings, services);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>A webhook bot: WebApplication on a free port with the endpoint mapped.</summary>
+    public static async Task<(WebApplication App, Uri BaseAddress)> StartWebhookAsync(FakeBotApi api)
+    {
+        var settings = Settings(api);
+        settings["Telegram:WebhookUrl"] = "https://bot.example.org/telegram/webhook";
+        settings["Telegram:WebhookSecret"] = WebhookSecret;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        Compose(builder, settings, null);
+        var app = builder.Build();
+        app.MapTelegramWebhook();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address));
+    }
+
+    public static void Compose(IHostApplicationBuilder builder, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
+    {
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.AddBubbleBotCore();
+        builder.AddTelegram();
+        services?.Invoke(builder.Services);
+    }
+
+    /// <summary>Replaces the core's answers with a controlled one (only where a test needs a specific answer).</summary>
+    public static Action<IServiceCollection> Answers(Func<AnswerRequest, CancellationToken, Task<Answer>> answer) =>
+        services => services.AddSingleton<IAnswerService>(new ControlledAnswers(answer));
+
+    /// <summary>The repository's corpus, found by walking up from the test assembly to the repository root.</summary>
+    public static string CorpusPath { get; } = FindCorpus();
+
+    private static string FindCorpus()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var isRoot = dir.EnumerateFiles("BubbleBot.sln*").Any() || File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"));
+            if (isRoot && Directory.Exists(Path.Combine(dir.FullName, "corpus")))
+            {
+                return Path.Combine(dir.FullName, "corpus");
+            }
+        }
+
+        throw new DirectoryNotFoundException("No corpus folder above " + AppContext.BaseDirectory);
+    }
+
+    private sealed class ControlledAnswers(Func<AnswerRequest, CancellationToken, Task<Answer>> answer) : IAnswerService
+    {
+        public Task<Answer> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken) => answer(request, cancellationToken);
+    }
+}
+
+/// <summary>A fake clock that also reports each timer it creates, so a test can advance time exactly when a wait began.</summary>
+public sealed class ObservableTimeProvider : TimeProvider
+{
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _inner = new();
+    private readonly Lock _gate = new();
+    private readonly List<TimeSpan> _timers = [];
+    private TaskCompletionSource _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override DateTimeOffset GetUtcNow() => _inner.GetUtcNow();
+
+    public override long GetTimestamp() => _inner.GetTimestamp();
+
+    public override long TimestampFrequency => _inner.TimestampFrequency;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = _inner.CreateTimer(callback, state, dueTime, period);
+        TaskCompletionSource created;
+        lock (_gate)
+        {
+            _timers.Add(dueTime);
+            created = _created;
+            _created = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        created.TrySetResult();
+        return timer;
+    }
+
+    public void Advance(TimeSpan by) => _inner.Advance(by);
+
+    /// <summary>Waits until a timer with exactly this due time has been created.</summary>
+    public async Task WaitForTimerAsync(TimeSpan dueTime)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            Task created;
+            lock (_gate)
+            {
+                if (_timers.Remove(dueTime))
+                {
+                    return;
+                }
+
+                created = _created.Task;
+            }
+
+            await created.WaitAsync(timeout.Token);
+        }
+    }
+}
