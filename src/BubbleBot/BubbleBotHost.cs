@@ -1,6 +1,8 @@
 using BubbleBot.ConsoleChat;
 using BubbleBot.Cli;
 using BubbleBot.Core;
+using BubbleBot.Discord;
+using BubbleBot.Llm;
 using BubbleBot.Telegram;
 using Microsoft.AspNetCore.Builder;
 
@@ -15,6 +17,7 @@ public static class BubbleBotHost
         var builder = CreateBuilder(args);
         ConfigureLogging(builder, LogLevel.Warning);
         builder.AddBubbleBotCore();
+        builder.AddModelAnswers();
         return builder;
     }
 
@@ -46,9 +49,11 @@ public static class BubbleBotHost
     {
         ConfigureLogging(builder, LogLevel.Information);
         builder.AddBubbleBotCore();
+        builder.AddModelAnswers();
         builder.AddTelegram();
+        builder.AddDiscord();
 
-        var platforms = new[] { "Telegram:Token" }.Count(key => !string.IsNullOrWhiteSpace(builder.Configuration[key]));
+        var platforms = new[] { "Telegram:Token", "Discord:Token" }.Count(key => !string.IsNullOrWhiteSpace(builder.Configuration[key]));
         if (platforms == 0)
         {
             builder.Services.AddSingleton(console);

@@ -66,6 +66,8 @@ internal sealed class UpdateHandler(
         Log.Answering(logger, message.Id, message.Chat.Id, message.Chat.Type.ToString());
         var conversation = ConversationKey(message, question.ReplyToBot);
         ChatReply reply;
+        // The first indicator goes out before the answer is prepared, so even a quick answer is preceded by it.
+        await SendTypingAsync(message.Chat.Id, cancellationToken).ConfigureAwait(false);
         using (var typing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var indicator = KeepTypingAsync(message.Chat.Id, typing.Token);
@@ -132,22 +134,26 @@ internal sealed class UpdateHandler(
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                try
-                {
-                    // One attempt only: a missed typing indicator is not worth waiting for.
-                    await api.CallAsync("sendChatAction", (client, ct) => client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: ct), 1, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    Log.TypingFailed(logger, exception, chatId);
-                }
-
                 await Task.Delay(TypingRenewal, time, cancellationToken).ConfigureAwait(false);
+                await SendTypingAsync(chatId, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
             // The answer is ready.
+        }
+    }
+
+    private async Task SendTypingAsync(long chatId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // One attempt only: a missed typing indicator is not worth waiting for.
+            await api.CallAsync("sendChatAction", (client, ct) => client.SendChatAction(chatId, ChatAction.Typing, cancellationToken: ct), 1, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.TypingFailed(logger, exception, chatId);
         }
     }
 

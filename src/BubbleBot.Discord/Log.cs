@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging;
+
+namespace BubbleBot.Discord;
+
+/// <summary>Every log line of the Discord adapter (event ids 3000–3099). The token never appears in any of them.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Discord adapter starting (intents {Intents}, message content intent {MessageContent})")]
+    public static partial void Starting(ILogger logger, int intents, bool messageContent);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Connecting to the Discord gateway at {Host} ({Mode})")]
+    public static partial void Connecting(ILogger logger, string host, string mode);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Discord session ready as {UserName} ({UserId}), application {ApplicationId}")]
+    public static partial void Ready(ILogger logger, string userName, string userId, string applicationId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Discord session resumed at sequence {Sequence}")]
+    public static partial void Resumed(ILogger logger, long? sequence);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "No heartbeat ACK from the Discord gateway since the last beat; treating the connection as dead and resuming")]
+    public static partial void ZombieConnection(ILogger logger);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Discord asked the bot to reconnect (op 7)")]
+    public static partial void ReconnectRequested(ILogger logger);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Discord invalidated the session (resumable: {Resumable})")]
+    public static partial void InvalidSession(ILogger logger, bool resumable);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Discord gateway closed the connection with {CloseCode} {Description}; reconnecting (resume: {Resume})")]
+    public static partial void GatewayClosed(ILogger logger, int? closeCode, string? description, bool resume);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "Discord adapter stopped: the gateway closed with {CloseCode} ({Reason}). Fix the configuration and restart; other platforms keep running")]
+    public static partial void FatalClose(ILogger logger, int closeCode, string reason);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Discord gateway connection failed; retrying in {Delay}")]
+    public static partial void ConnectionFailed(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Waiting {Delay} before reconnecting to Discord")]
+    public static partial void Backoff(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Unexpected payload from the Discord gateway (op {Op}); reconnecting")]
+    public static partial void UnexpectedPayload(ILogger logger, int op);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Gateway payload of {Bytes} bytes exceeds Discord's 4,096-byte limit; not sent")]
+    public static partial void PayloadTooLarge(ILogger logger, int bytes);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Discord adapter stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Registered {Count} Discord slash commands ({Scope})")]
+    public static partial void CommandsRegistered(ILogger logger, int count, string scope);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Error, Message = "Registering Discord slash commands failed")]
+    public static partial void CommandRegistrationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3030, Level = LogLevel.Warning, Message = "Discord rate limit hit on {Route}; retrying after {RetryAfter} (global: {Global})")]
+    public static partial void RateLimited(ILogger logger, string route, TimeSpan retryAfter, bool global);
+
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Warning, Message = "Discord answered {Route} with {Status}; retry {Attempt} after {Delay}")]
+    public static partial void ServerError(ILogger logger, string route, int status, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3032, Level = LogLevel.Error, Message = "Discord rejected the bot token (401) on {Route}; no further REST calls will be made. Check Discord:Token")]
+    public static partial void Unauthorized(ILogger logger, string route);
+
+    [LoggerMessage(EventId = 3033, Level = LogLevel.Error, Message = "Discord refused {Route} (403 Forbidden, code {Code}): the bot lacks a permission there (View Channels, Send Messages, Embed Links, Read Message History)")]
+    public static partial void Forbidden(ILogger logger, string route, int? code);
+
+    [LoggerMessage(EventId = 3034, Level = LogLevel.Debug, Message = "Discord bucket for {Route} is exhausted; waiting {Delay}")]
+    public static partial void BucketWait(ILogger logger, string route, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "Discord question from {UserKey} in {Where}")]
+    public static partial void Question(ILogger logger, string userKey, string where);
+
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Error, Message = "Handling a Discord {Kind} failed")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string kind);
+
+    [LoggerMessage(EventId = 3042, Level = LogLevel.Warning, Message = "Discord work queue is full; dropping a {Kind}")]
+    public static partial void QueueFull(ILogger logger, string kind);
+
+    [LoggerMessage(EventId = 3043, Level = LogLevel.Debug, Message = "Ignoring a Discord message from guild {GuildId}, which is not in Discord:AllowedGuildIds")]
+    public static partial void GuildNotAllowed(ILogger logger, string guildId);
+
+    [LoggerMessage(EventId = 3044, Level = LogLevel.Warning, Message = "Discord gateway dispatch {EventName} could not be handled")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception, string eventName);
+}

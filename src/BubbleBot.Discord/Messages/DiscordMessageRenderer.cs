@@ -1,0 +1,128 @@
+using BubbleBot.Core.Answering;
+using BubbleBot.Core.Corpus;
+
+namespace BubbleBot.Discord.Messages;
+
+/// <summary>Turns answers, notices and the article list into Discord messages that respect Discord's limits.</summary>
+internal static class DiscordMessageRenderer
+{
+    public const int AnswerColor = 0x5865F2;
+
+    // Sources come first in the budget: an answer without its sources cannot be checked.
+    private const int MaxSourcesLength = 2500;
+    private const int MaxTitleInList = 200;
+
+    public static MessagePayload Answer(Answer answer, string? note)
+    {
+        var labels = AnswerLabels.For(answer.Language);
+        var text = Markdown.Escape(answer.Text.Trim());
+        // The answer text already opens with its framing line (AnswerLabels.Intro), so the embed has no title.
+        string? title = null;
+        var content = string.IsNullOrWhiteSpace(note) ? null : TextCut.ToLength(Markdown.Escape(note), DiscordLimits.Content);
+
+        var sourceLines = answer.Citations.OrderBy(c => c.N).Select(c => SourceLine(c, labels)).ToList();
+        var sources = sourceLines.Count == 0
+            ? string.Empty
+            : $"**{labels.Sources}**\n" + TextCut.JoinLines(sourceLines, MaxSourcesLength);
+
+        var titleLength = title?.Length ?? 0;
+        if (sources.Length == 0)
+        {
+            var budget = Math.Min(DiscordLimits.EmbedDescription, DiscordLimits.EmbedsTotal - titleLength);
+            return new MessagePayload(content, [new Embed(title, TextCut.ToLength(text, budget), AnswerColor)]);
+        }
+
+        var combined = text + "\n\n" + sources;
+        if (combined.Length <= DiscordLimits.EmbedDescription && combined.Length + titleLength <= DiscordLimits.EmbedsTotal)
+        {
+            return new MessagePayload(content, [new Embed(title, combined, AnswerColor)]);
+        }
+
+        // Too long for one embed: the answer is trimmed at a sentence end, the sources go into a second embed.
+        var answerBudget = Math.Min(DiscordLimits.EmbedDescription, DiscordLimits.EmbedsTotal - titleLength - sources.Length);
+        return new MessagePayload(content,
+        [
+            new Embed(title, TextCut.ToLength(text, answerBudget), AnswerColor),
+            new Embed(null, sources, AnswerColor),
+        ]);
+    }
+
+    public static MessagePayload Notice(string text, int? flags = null) =>
+        new(TextCut.ToLength(Markdown.Escape(text), DiscordLimits.Content), Flags: flags);
+
+    public static MessagePayload Sources(IReadOnlyList<Article> articles, AnswerLabels labels, int? flags = null)
+    {
+        var lines = articles.Select(a => ArticleLine(a, labels)).ToList();
+        var embeds = new List<Embed>();
+        var used = 0;
+        var index = 0;
+        while (index < lines.Count && embeds.Count < DiscordLimits.EmbedsPerMessage)
+        {
+            var title = embeds.Count == 0 ? TextCut.ToLength(labels.SourcesListIntro, DiscordLimits.EmbedTitle) : null;
+            var budget = Math.Min(DiscordLimits.EmbedDescription, DiscordLimits.EmbedsTotal - used - (title?.Length ?? 0));
+            var taken = new List<string>();
+            var length = 0;
+            while (index < lines.Count && length + lines[index].Length + 1 <= budget - (TextCut.Ellipsis.Length + 1))
+            {
+                length += lines[index].Length + 1;
+                taken.Add(lines[index++]);
+            }
+
+            if (taken.Count == 0)
+            {
+                break;
+            }
+
+            var isLastRoom = embeds.Count == DiscordLimits.EmbedsPerMessage - 1
+                || DiscordLimits.EmbedsTotal - used - length - (title?.Length ?? 0) < 200;
+            if (index < lines.Count && isLastRoom)
+            {
+                taken.Add(TextCut.Ellipsis);
+            }
+
+            var description = string.Join('\n', taken);
+            embeds.Add(new Embed(title, description, AnswerColor));
+            used += description.Length + (title?.Length ?? 0);
+            if (isLastRoom)
+            {
+                break;
+            }
+        }
+
+        return embeds.Count == 0 ? Notice(labels.SourcesListIntro, flags) : new MessagePayload(null, embeds, Flags: flags);
+    }
+
+    public static AnswerLabels LabelsForLocale(string? locale) => locale switch
+    {
+        "zh-CN" => AnswerLabels.Simplified,
+        "zh-TW" => AnswerLabels.Traditional,
+        _ => AnswerLabels.English,
+    };
+
+    private static string SourceLine(Citation citation, AnswerLabels labels)
+    {
+        var title = TextCut.ToLength(citation.Title, MaxTitleInList);
+        var url = citation.Link ?? citation.Url;
+        var head = url is null
+            ? $"{Markdown.EscapeLinkText(title)} ({labels.NoPublicLink})"
+            : Markdown.Link(title, url);
+        return $"**[{citation.N}]** {head}{Byline(citation.Author, citation.Published)}";
+    }
+
+    private static string ArticleLine(Article article, AnswerLabels labels)
+    {
+        var title = article.TitleEn is { Length: > 0 } english && english != article.Title
+            ? $"{article.Title} ({english})"
+            : article.Title;
+        title = TextCut.ToLength(title, MaxTitleInList);
+        var head = article.Url is null ? $"{Markdown.EscapeLinkText(title)} ({labels.NoPublicLink})" : Markdown.Link(title, article.Url);
+        return $"• {head}{Byline(article.Author, article.Published)}";
+    }
+
+    private static string Byline(string? author, string? published)
+    {
+        var parts = new[] { author, published }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => Markdown.Escape(p!.Trim()));
+        var byline = string.Join(", ", parts);
+        return byline.Length == 0 ? string.Empty : " — " + byline;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+
+namespace BubbleBot.Discord.Messages;
+
+/// <summary>
+/// Who a message may ping: nobody. Quotes and questions can contain <c>@everyone</c> or role mentions, and every
+/// outgoing message, interaction response and edit carries this object, so none of them ever pings.
+/// </summary>
+internal sealed record AllowedMentions
+{
+    public static AllowedMentions None { get; } = new();
+
+    public IReadOnlyList<string> Parse { get; } = [];
+
+    public IReadOnlyList<string> Users { get; } = [];
+
+    public IReadOnlyList<string> Roles { get; } = [];
+
+    public bool RepliedUser => false;
+}
+
+internal sealed record MessageReference(string MessageId)
+{
+    /// <summary>Still answer when the question was deleted meanwhile, instead of failing the whole message.</summary>
+    public bool FailIfNotExists => false;
+}
+
+internal sealed record EmbedFooter(string Text);
+
+internal sealed record Embed(string? Title, string? Description, int? Color = null, EmbedFooter? Footer = null)
+{
+    /// <summary>Characters Discord counts towards the 6,000 limit across the embeds of one message.</summary>
+    [JsonIgnore]
+    public int CountedLength => (Title?.Length ?? 0) + (Description?.Length ?? 0) + (Footer?.Text.Length ?? 0);
+}
+
+/// <summary>A message body for create, edit and interaction responses. <see cref="AllowedMentions"/> cannot be left out.</summary>
+internal sealed record MessagePayload(string? Content, IReadOnlyList<Embed>? Embeds = null, MessageReference? MessageReference = null, int? Flags = null)
+{
+    public const int Ephemeral = 1 << 6;
+    public const int SuppressEmbeds = 1 << 2;
+
+    public AllowedMentions AllowedMentions => AllowedMentions.None;
+}
+
+/// <summary>Body of <c>POST /interactions/{id}/{token}/callback</c>.</summary>
+internal sealed record InteractionResponse(int Type, MessagePayload? Data = null)
+{
+    public const int ChannelMessageWithSource = 4;
+    public const int DeferredChannelMessageWithSource = 5;
+
+    /// <summary>A deferred response may only carry flags, so it has no data (and so no content that could ping).</summary>
+    public static InteractionResponse Deferred { get; } = new(DeferredChannelMessageWithSource);
+
+    public static InteractionResponse Message(MessagePayload data) => new(ChannelMessageWithSource, data);
+}
+
+internal sealed record ApplicationCommandOption(int Type, string Name, string Description, bool Required, int? MaxLength = null)
+{
+    public const int StringType = 3;
+}
+
+internal sealed record ApplicationCommand(string Name, string Description, IReadOnlyList<ApplicationCommandOption>? Options = null)
+{
+    public int Type => 1;
+}

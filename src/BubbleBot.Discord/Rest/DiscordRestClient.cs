@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BubbleBot.Discord.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace BubbleBot.Discord.Rest;
+
+/// <summary>
+/// The REST calls the adapter makes, over a named <see cref="HttpClient"/> from <see cref="IHttpClientFactory"/>.
+/// Discord's rate limits, 429s and 5xx are handled here by Discord's rules rather than by a generic retry policy.
+/// </summary>
+internal sealed class DiscordRestClient(
+    IHttpClientFactory httpClients,
+    RestRateLimits limits,
+    TimeProvider time,
+    ILogger<DiscordRestClient> logger)
+{
+    public const string HttpClientName = "BubbleBot.Discord";
+    public const string UserAgent = "DiscordBot (https://github.com/bubblebot, 1.0)";
+
+    private const int Max429Retries = 3;
+    private const int Max5xxRetries = 3;
+    private static readonly TimeSpan ServerErrorBaseDelay = TimeSpan.FromSeconds(1);
+
+    public async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken)
+    {
+        using var json = await SendAsync(HttpMethod.Get, "gateway/bot", new RestRoute("GET /gateway/bot", ""), null, cancellationToken);
+        var root = json!.RootElement;
+        var url = root.GetString("url") ?? throw new DiscordApiException(HttpStatusCode.OK, null, "GET /gateway/bot returned no url");
+        var limit = root.GetObject("session_start_limit");
+        return new GatewayBotInfo(url, limit?.GetInt("remaining"), limit?.GetInt("reset_after"));
+    }
+
+    public async Task BulkOverwriteCommandsAsync(string applicationId, string? guildId, IReadOnlyList<ApplicationCommand> commands, CancellationToken cancellationToken)
+    {
+        var (path, route) = guildId is null
+            ? ($"applications/{applicationId}/commands", new RestRoute("PUT /applications/{application_id}/commands", applicationId))
+            : ($"applications/{applicationId}/guilds/{guildId}/commands", new RestRoute("PUT /applications/{application_id}/guilds/{guild_id}/commands", guildId));
+        using var _ = await SendAsync(HttpMethod.Put, path, route, commands, cancellationToken);
+    }
+
+    public Task TriggerTypingAsync(string channelId, CancellationToken cancellationToken) =>
+        SendAndForgetAsync(HttpMethod.Post, $"channels/{channelId}/typing", new RestRoute("POST /channels/{channel_id}/typing", channelId), null, cancellationToken);
+
+    /// <summary>Posts a message and returns its id.</summary>
+    public async Task<string?> CreateMessageAsync(string channelId, MessagePayload message, CancellationToken cancellationToken)
+    {
+        using var json = await SendAsync(HttpMethod.Post, $"channels/{channelId}/messages", new RestRoute("POST /channels/{channel_id}/messages", channelId), message, cancellationToken);
+        return json?.RootElement.GetString("id");
+    }
+
+    public Task CreateInteractionResponseAsync(string interactionId, string token, InteractionResponse response, CancellationToken cancellationToken) =>
+        SendAndForgetAsync(HttpMethod.Post, $"interactions/{interactionId}/{token}/callback",
+            new RestRoute("POST /interactions/{interaction_id}/{token}/callback", interactionId), response, cancellationToken);
+
+    /// <summary>Edits the deferred response and returns the message id.</summary>
+    public async Task<string?> EditOriginalResponseAsync(string applicationId, string token, MessagePayload message, CancellationToken cancellationToken)
+    {
+        using var json = await SendAsync(HttpMethod.Patch, $"webhooks/{applicationId}/{token}/messages/@original",
+            new RestRoute("PATCH /webhooks/{application_id}/{token}/messages/@original", applicationId + "/" + token), message, cancellationToken);
+        return json?.RootElement.GetString("id");
+    }
+
+    private async Task SendAndForgetAsync(HttpMethod method, string path, RestRoute route, object? body, CancellationToken cancellationToken)
+    {
+        using var _ = await SendAsync(method, path, route, body, cancellationToken);
+    }
+
+    private async Task<JsonDocument?> SendAsync(HttpMethod method, string path, RestRoute route, object? body, CancellationToken cancellationToken)
+    {
+        var payload = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), DiscordJson.Options);
+        var gate = limits.GateFor(route);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var rateLimited = 0;
+            var serverErrors = 0;
+            while (true)
+            {
+                if (limits.Unauthorized)
+                {
+                    // After a 401 every call would fail the same way, and repeated 401s get the IP banned.
+                    throw new DiscordApiException(HttpStatusCode.Unauthorized, null, "the bot token was rejected earlier; not calling Discord again");
+                }
+
+                var wait = limits.DelayFor(route);
+                if (wait > TimeSpan.Zero)
+                {
+                    Log.BucketWait(logger, route.Template, wait);
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+
+                using var request = new HttpRequestMessage(method, path);
+                if (payload is not null)
+                {
+                    request.Content = new ByteArrayContent(payload);
+                    request.Content.Headers.ContentType = new("application/json");
+                }
+
+                using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+                limits.Update(route, response.Headers);
+
+                if (response.IsSuccessStatusCode)
+                {
+                    if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0)
+                    {
+                        return null;
+                    }
+
+                    var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                    return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+                }
+
+                var error = await ReadErrorAsync(response, cancellationToken);
+                switch (response.StatusCode)
+                {
+                    case HttpStatusCode.TooManyRequests when rateLimited++ < Max429Retries:
+                        var retryAfter = TimeSpan.FromSeconds(Math.Clamp(error.RetryAfter ?? 1, 0, 300));
+                        var global = error.Global || response.Headers.TryGetValues("X-RateLimit-Global", out _);
+                        limits.Block(route, retryAfter, global);
+                        Log.RateLimited(logger, route.Template, retryAfter, global);
+                        continue;
+                    case HttpStatusCode.Unauthorized:
+                        limits.MarkUnauthorized();
+                        Log.Unauthorized(logger, route.Template);
+                        break;
+                    case HttpStatusCode.Forbidden:
+                        Log.Forbidden(logger, route.Template, error.Code);
+                        break;
+                    case >= HttpStatusCode.InternalServerError when serverErrors++ < Max5xxRetries:
+                        var delay = ServerErrorBaseDelay * Math.Pow(2, serverErrors - 1);
+                        Log.ServerError(logger, route.Template, (int)response.StatusCode, serverErrors, delay);
+                        await Task.Delay(delay, time, cancellationToken);
+                        continue;
+                }
+
+                throw new DiscordApiException(response.StatusCode, error.Code, error.Message ?? response.ReasonPhrase ?? "error");
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task<ErrorBody> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            double? retryAfter = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("retry_after", out var r) && r.ValueKind == JsonValueKind.Number
+                ? r.GetDouble()
+                : null;
+            return new ErrorBody(body.GetInt("code"), body.GetString("message"), retryAfter, body.GetBool("global"));
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            // Cloudflare answers some 429s and 5xx with HTML; the Retry-After header still counts.
+            double? retryAfter = response.Headers.RetryAfter?.Delta?.TotalSeconds
+                ?? (response.Headers.TryGetValues("Retry-After", out var values)
+                    && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : null);
+            return new ErrorBody(null, null, retryAfter, false);
+        }
+    }
+
+    private sealed record ErrorBody(int? Code, string? Message, double? RetryAfter, bool Global);
+}
+
+/// <summary>What <c>GET /gateway/bot</c> says: where to connect and how many session starts remain.</summary>
+internal sealed record GatewayBotInfo(string Url, int? SessionStartsRemaining, int? SessionStartResetAfterMs);

@@ -1,0 +1,48 @@
+using BubbleBot.Core.Retrieval;
+
+namespace BubbleBot.Llm.Embeddings;
+
+/// <summary>
+/// Hybrid retrieval by reciprocal rank fusion (score = Σ 1/(k + rank), k = 60) of the BM25 and the vector hits.
+/// Each list keeps its own relevance floor, so a question is refused exactly when neither BM25's coverage floor nor
+/// the vector similarity floor lets any passage through.
+/// </summary>
+public sealed class FusedRetriever(LuceneRetriever lexical, VectorRetriever semantic) : IRetriever
+{
+    public const int K = 60;
+
+    /// <summary>Each retriever contributes this many candidates at least, so fusion can lift a passage both rank fairly.</summary>
+    private const int Pool = 20;
+
+    public async Task<IReadOnlyList<RetrievalHit>> RetrieveAsync(string question, int top, CancellationToken cancellationToken)
+    {
+        var pool = Math.Max(top * 2, Pool);
+        var lexicalHits = await lexical.RetrieveAsync(question, pool, cancellationToken);
+        var semanticHits = await semantic.RetrieveAsync(question, pool, cancellationToken);
+        return Fuse(top, lexicalHits, semanticHits);
+    }
+
+    internal static IReadOnlyList<RetrievalHit> Fuse(int top, params IReadOnlyList<RetrievalHit>[] rankings)
+    {
+        var scores = new Dictionary<string, (Chunk Chunk, double Score, int FirstSeen)>(StringComparer.Ordinal);
+        var order = 0;
+        foreach (var ranking in rankings)
+        {
+            for (var rank = 0; rank < ranking.Count; rank++)
+            {
+                var chunk = ranking[rank].Chunk;
+                var contribution = 1.0 / (K + rank + 1);
+                scores[chunk.Id] = scores.TryGetValue(chunk.Id, out var existing)
+                    ? (chunk, existing.Score + contribution, existing.FirstSeen)
+                    : (chunk, contribution, order++);
+            }
+        }
+
+        // Ties (equal rank in both lists) go to the passage met first, i.e. BM25's.
+        return [.. scores.Values
+            .OrderByDescending(s => s.Score)
+            .ThenBy(s => s.FirstSeen)
+            .Take(top)
+            .Select(s => new RetrievalHit(s.Chunk, s.Score))];
+    }
+}

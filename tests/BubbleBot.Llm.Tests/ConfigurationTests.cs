@@ -1,0 +1,66 @@
+using BubbleBot.Core.Answering;
+using BubbleBot.Core.Retrieval;
+using BubbleBot.Llm.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace BubbleBot.Llm.Tests;
+
+public sealed class ConfigurationTests : IDisposable
+{
+    private readonly TempFolder _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task Without_a_provider_the_extractive_default_stays()
+    {
+        using var host = await TestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Corpus:Path"] = Path.Combine(TestHost.RepositoryRoot, "corpus"),
+            ["Storage:DataPath"] = _data.Path,
+        });
+
+        Assert.IsType<ExtractiveAnswerService>(host.Services.GetRequiredService<IAnswerService>());
+        Assert.IsType<LuceneRetriever>(host.Services.GetRequiredService<IRetriever>());
+    }
+
+    [Theory]
+    [InlineData("AzureOpenAI", null, "key", "gpt-4o", "LLM:Endpoint is required when LLM:Provider is AzureOpenAI")]
+    [InlineData("OpenAICompatible", null, null, "qwen2.5:7b", "LLM:Endpoint is required when LLM:Provider is OpenAICompatible")]
+    [InlineData("OpenAI", null, null, "gpt-4o-mini", "LLM:ApiKey is required when LLM:Provider is OpenAI")]
+    [InlineData("OpenAI", null, "key", null, "LLM:ChatModel is required")]
+    [InlineData("Claude", null, "key", "x", "LLM:Provider 'Claude' is not supported")]
+    [InlineData("OpenAICompatible", "localhost:11434", null, "x", "LLM:Endpoint must be an absolute http or https URL")]
+    public async Task A_bad_configuration_fails_at_start_naming_the_key(string provider, string? endpoint, string? apiKey, string? chatModel, string expected)
+    {
+        using var host = TestHost.Build(new Dictionary<string, string?>
+        {
+            ["Corpus:Path"] = Path.Combine(TestHost.RepositoryRoot, "corpus"),
+            ["Storage:DataPath"] = _data.Path,
+            ["LLM:Provider"] = provider,
+            ["LLM:Endpoint"] = endpoint,
+            ["LLM:ApiKey"] = apiKey,
+            ["LLM:ChatModel"] = chatModel,
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public async Task A_timeout_outside_its_range_fails_at_start()
+    {
+        using var host = TestHost.Build(new Dictionary<string, string?>
+        {
+            ["Corpus:Path"] = Path.Combine(TestHost.RepositoryRoot, "corpus"),
+            ["LLM:Provider"] = "OpenAICompatible",
+            ["LLM:Endpoint"] = "http://127.0.0.1:9/v1",
+            ["LLM:ChatModel"] = "x",
+            ["LLM:TimeoutSeconds"] = "0",
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("LLM:TimeoutSeconds", error.Message);
+    }
+}
