@@ -45,23 +45,3 @@ public sealed class CoreCollection : ICollectionFixture<CoreFixture>
 {
     public const string Name = "core";
 }
-
-public static class RepositoryPaths
-{
-    public static string Root { get; } = FindRoot();
-
-    public static string Corpus => Path.Combine(Root, "corpus");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BubbleBot.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("BubbleBot.sln not found above the test assembly.");
-    }
-}

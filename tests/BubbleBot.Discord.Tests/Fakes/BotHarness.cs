@@ -100,25 +100,3 @@ public sealed class BotHarness : IAsyncDisposable
         }
     }
 }
-
-public static class RepositoryPaths
-{
-    public static string Root { get; } = FindRoot();
-
-    public static string Corpus => Path.Combine(Root, "corpus");
-
-    // The directory holding BubbleBot.sln (or, before the solution exists, the one holding corpus/ and src/).
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BubbleBot.sln")) || File.Exists(Path.Combine(dir.FullName, "BubbleBot.slnx"))
-                || (Directory.Exists(Path.Combine(dir.FullName, "corpus")) && Directory.Exists(Path.Combine(dir.FullName, "src", "BubbleBot.Core"))))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Could not find the repository root (BubbleBot.sln) above " + AppContext.BaseDirectory);
-    }
-}

@@ -10,7 +10,7 @@ namespace BubbleBot.Llm.Tests.Infrastructure;
 /// <summary>The real core over the repository's corpus plus model answers, configured only from the given settings.</summary>
 public static class TestHost
 {
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => RepositoryPaths.Root;
 
     public static Dictionary<string, string?> Settings(FakeModelServer server, string dataPath) => new()
     {
@@ -46,20 +46,6 @@ public static class TestHost
     }
 
     public static FakeLogCollector Logs(this IHost host) => host.Services.GetFakeLogCollector();
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BubbleBot.sln"))
-                || (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")) && Directory.Exists(Path.Combine(dir.FullName, "corpus"))))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Could not find the repository root (the folder holding BubbleBot.sln) above " + AppContext.BaseDirectory);
-    }
 }
 
 /// <summary>A temporary data folder removed after the test.</summary>

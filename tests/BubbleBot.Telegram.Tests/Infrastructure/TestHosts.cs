@@ -71,22 +71,8 @@ public static class TestHosts
     public static Action<IServiceCollection> Answers(Func<AnswerRequest, CancellationToken, Task<Answer>> answer) =>
         services => services.AddSingleton<IAnswerService>(new ControlledAnswers(answer));
 
-    /// <summary>The repository's corpus, found by walking up from the test assembly to the repository root.</summary>
-    public static string CorpusPath { get; } = FindCorpus();
-
-    private static string FindCorpus()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var isRoot = dir.EnumerateFiles("BubbleBot.sln*").Any() || File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"));
-            if (isRoot && Directory.Exists(Path.Combine(dir.FullName, "corpus")))
-            {
-                return Path.Combine(dir.FullName, "corpus");
-            }
-        }
-
-        throw new DirectoryNotFoundException("No corpus folder above " + AppContext.BaseDirectory);
-    }
+    /// <summary>The repository's corpus.</summary>
+    public static string CorpusPath => RepositoryPaths.Corpus;
 
     private sealed class ControlledAnswers(Func<AnswerRequest, CancellationToken, Task<Answer>> answer) : IAnswerService
     {

@@ -5,7 +5,7 @@ namespace BubbleBot.Tests.Cli;
 
 public sealed class CommandLineTests
 {
-    private static readonly string CorpusArg = $"--Corpus:Path={TestPaths.Corpus}";
+    private static readonly string CorpusArg = $"--Corpus:Path={RepositoryPaths.Corpus}";
 
     [Fact]
     public async Task Ask_json_prints_one_object_with_the_contract_fields_and_nothing_else_on_stdout()
@@ -26,7 +26,7 @@ public sealed class CommandLineTests
             var citation = citations[i];
             Assert.Equal(i + 1, citation.GetProperty("n").GetInt32());
             var docId = citation.GetProperty("doc_id").GetString()!;
-            var body = File.ReadAllText(Path.Combine(TestPaths.Corpus, docId + ".md"));
+            var body = File.ReadAllText(Path.Combine(RepositoryPaths.Corpus, docId + ".md"));
             Assert.Contains(citation.GetProperty("quote").GetString()!, body);
             Assert.False(string.IsNullOrWhiteSpace(citation.GetProperty("title").GetString()));
             Assert.True(citation.GetProperty("url").ValueKind is JsonValueKind.String or JsonValueKind.Null);
