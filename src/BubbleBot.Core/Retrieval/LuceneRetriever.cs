@@ -9,7 +9,7 @@ namespace BubbleBot.Core.Retrieval;
 public sealed partial class LuceneRetriever : IRetriever
 {
     /// <summary>How many BM25 candidates are re-ranked by coverage.</summary>
-    private const int CandidatePool = 40;
+    private const int CandidatePool = 24;
 
     private readonly CorpusIndex _index;
     private readonly QuestionMatcher _matcher;

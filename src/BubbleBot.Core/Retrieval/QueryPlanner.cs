@@ -143,7 +143,12 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
             }
 
             AddTerm(query, TextField, token.Term, 1.0);
-            AddTerm(query, MetaField, token.Term, 0.3);
+
+            // Metadata repeats on every chunk of an article: only a rare term there is worth scoring all its postings.
+            if (documentFrequency(token.Term) <= documentCount / 10)
+            {
+                AddTerm(query, MetaField, token.Term, 0.3);
+            }
         }
 
         for (var i = 0; i < folded.Length; i++)
