@@ -128,7 +128,7 @@ internal sealed class BruteForceRetriever
         var bestCoverage = 0.0;
         foreach (var (c, s) in found)
         {
-            var coverage = plan.Coverage(_matcher.TermsOf(_chunks[c]));
+            var coverage = plan.Coverage(_matcher.TermsOfText(_chunks[c].Text));
             bestCoverage = Math.Max(bestCoverage, coverage);
             if (coverage >= _matcher.MinCoverage)
             {

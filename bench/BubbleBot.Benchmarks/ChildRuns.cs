@@ -165,16 +165,17 @@ internal static class ChildRuns
                     continue;
                 }
 
-                var found = Measure.Ms(() => index.Searcher.Search(p.Query, 40).ScoreDocs, out ms);
+                var found = Measure.Ms(() => index.Searcher.Search(p.Query, LuceneRetriever.CandidatePool).ScoreDocs, out ms);
                 search += ms;
                 foreach (var doc in found)
                 {
-                    var chunk = Measure.Ms(() => index.ChunkOf(doc.Doc), out ms);
+                    Measure.Ms(() => index.ChunkOf(doc.Doc), out ms);
                     load += ms;
-                    var set = Measure.Ms(() => matcher.TermsOf(chunk), out ms);
-                    terms += ms;
-                    coverage += Measure.Ms(() => p.Coverage(set));
                 }
+
+                var sets = Measure.Ms(() => matcher.TermsPresent(p, [.. found.Select(f => f.Doc)]), out ms);
+                terms += ms;
+                coverage += Measure.Ms(() => sets.Sum(p.Coverage));
             }
         }
 

@@ -4,15 +4,28 @@ namespace BubbleBot.Core.Retrieval;
 /// A passage of one article. <see cref="Start"/> and <see cref="End"/> are offsets into the article's clean body,
 /// so <c>body[Start..End] == Text</c> and every quote cut from it is verbatim.
 /// </summary>
-public sealed record Chunk(
-    string Id,
-    string DocId,
-    int Index,
-    string Text,
-    int Start,
-    int End,
-    string? Heading,
-    string? Speaker);
+public sealed class Chunk(string id, string docId, int index, string articleBody, int start, int end, string? heading, string? speaker)
+{
+    public string Id { get; } = id;
+
+    public string DocId { get; } = docId;
+
+    /// <summary>Position of the chunk within its article.</summary>
+    public int Index { get; } = index;
+
+    public int Start { get; } = start;
+
+    public int End { get; } = end;
+
+    public string? Heading { get; } = heading;
+
+    public string? Speaker { get; } = speaker;
+
+    /// <summary>The passage, sliced from the article body when asked for, so the corpus text is held in memory once.</summary>
+    public string Text => articleBody[Start..End];
+
+    public override string ToString() => Id;
+}
 
 /// <summary>A chunk that a retriever judged relevant, with its score in that retriever's own scale.</summary>
 public sealed record RetrievalHit(Chunk Chunk, double Score);

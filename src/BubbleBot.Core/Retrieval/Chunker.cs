@@ -41,7 +41,7 @@ public static partial class Chunker
 
             var start = pending[0].Start.Value;
             var end = pending[^1].End.Value;
-            chunks.Add(new Chunk($"{article.Id}#{chunks.Count}", article.Id, chunks.Count, body[start..end], start, end, heading, speaker));
+            chunks.Add(new Chunk($"{article.Id}#{chunks.Count}", article.Id, chunks.Count, body, start, end, heading, speaker));
             pending.Clear();
         }
 

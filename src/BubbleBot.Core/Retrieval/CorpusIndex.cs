@@ -7,6 +7,7 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
+using Lucene.Net.Util;
 using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace BubbleBot.Core.Retrieval;
@@ -22,7 +23,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
 
     private readonly LuceneDirectory _directory;
     private readonly DirectoryReader _reader;
-    private readonly Dictionary<string, IReadOnlySet<string>> _metaTerms;
+    private readonly NumericDocValues _chunkNumbers;
 
     private CorpusIndex(
         IReadOnlyList<Article> articles,
@@ -36,7 +37,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
         _reader = DirectoryReader.Open(directory);
         Searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
         ReusedPersistedIndex = reused;
-        _metaTerms = articles.ToDictionary(a => a.Id, a => (IReadOnlySet<string>)Analyzer.Analyze(Fold(MetaText(a, null))).Select(t => t.Term).ToHashSet());
+        _chunkNumbers = MultiDocValues.GetNumericValues(_reader, IdField);
     }
 
     public IReadOnlyList<Article> Articles { get; }
@@ -54,14 +55,67 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
     internal int DocumentFrequency(string term) =>
         Math.Max(_reader.DocFreq(new Term(QueryPlanner.TextField, term)), _reader.DocFreq(new Term(QueryPlanner.MetaField, term)));
 
-    internal Chunk ChunkOf(int luceneDocument) => Chunks[int.Parse(Searcher.Doc(luceneDocument).Get(IdField), System.Globalization.CultureInfo.InvariantCulture)];
+    internal Chunk ChunkOf(int luceneDocument) => Chunks[(int)_chunkNumbers.Get(luceneDocument)];
 
-    /// <summary>The terms of a chunk and of its article's metadata, to judge how much of a question it covers.</summary>
-    internal HashSet<string> TermsOf(Chunk chunk)
+    /// <summary>
+    /// Which of <paramref name="terms"/> each candidate document holds, in its text or its metadata, read from the
+    /// postings rather than by analysing the passages again; unigram terms are checked in the folded text.
+    /// </summary>
+    internal HashSet<string>[] TermsPresent(IReadOnlyCollection<string> terms, IReadOnlyList<int> documents)
     {
-        var terms = TermsOfText(chunk.Text);
-        terms.UnionWith(_metaTerms[chunk.DocId]);
-        return terms;
+        var present = documents.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
+        var order = Enumerable.Range(0, documents.Count).OrderBy(i => documents[i]).ToArray();
+        var liveDocs = MultiFields.GetLiveDocs(_reader);
+        foreach (var term in terms)
+        {
+            if (term.StartsWith(QueryPlanner.UnigramPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var bytes = new BytesRef(term);
+            foreach (var field in new[] { QueryPlanner.TextField, QueryPlanner.MetaField })
+            {
+                var postings = MultiFields.GetTermDocsEnum(_reader, liveDocs, field, bytes);
+                if (postings is null)
+                {
+                    continue;
+                }
+
+                foreach (var i in order)
+                {
+                    var target = documents[i];
+                    var at = postings.DocID < target ? postings.Advance(target) : postings.DocID;
+                    if (at == DocIdSetIterator.NO_MORE_DOCS)
+                    {
+                        break;
+                    }
+
+                    if (at == target)
+                    {
+                        present[i].Add(term);
+                    }
+                }
+            }
+        }
+
+        var unigrams = terms.Where(t => t.StartsWith(QueryPlanner.UnigramPrefix, StringComparison.Ordinal)).ToList();
+        if (unigrams.Count > 0)
+        {
+            for (var i = 0; i < documents.Count; i++)
+            {
+                var folded = Fold(ChunkOf(documents[i]).Text);
+                foreach (var unigram in unigrams)
+                {
+                    if (folded.Contains(unigram[^1]))
+                    {
+                        present[i].Add(unigram);
+                    }
+                }
+            }
+        }
+
+        return present;
     }
 
     internal HashSet<string> TermsOfText(string text)
@@ -98,7 +152,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
         {
             OpenMode = OpenMode.CREATE,
             Similarity = new BM25Similarity(),
-            RAMBufferSizeMB = 64,
+            RAMBufferSizeMB = 16,
         };
         using (var writer = new IndexWriter(directory, config))
         {
@@ -107,12 +161,14 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
                 var chunk = chunks[i];
                 writer.AddDocument(
                 [
-                    new StringField(IdField, i.ToString(System.Globalization.CultureInfo.InvariantCulture), Field.Store.YES),
+                    new NumericDocValuesField(IdField, i),
                     new TextField(QueryPlanner.TextField, Fold(chunk.Text), Field.Store.NO),
                     new TextField(QueryPlanner.MetaField, Fold(MetaText(byArticle[chunk.DocId], chunk)), Field.Store.NO),
                 ]);
             }
 
+            // The index is read-only once built: one segment makes every term lookup and search a single seek.
+            writer.ForceMerge(1);
             writer.SetCommitData(new Dictionary<string, string> { [FingerprintKey] = fingerprint });
             writer.Commit();
         }

@@ -9,7 +9,7 @@ namespace BubbleBot.Core.Retrieval;
 public sealed partial class LuceneRetriever : IRetriever
 {
     /// <summary>How many BM25 candidates are re-ranked by coverage.</summary>
-    private const int CandidatePool = 24;
+    internal const int CandidatePool = 24;
 
     private readonly CorpusIndex _index;
     private readonly QuestionMatcher _matcher;
@@ -48,14 +48,15 @@ public sealed partial class LuceneRetriever : IRetriever
         }
 
         var best = found[0].Score;
+        var present = _matcher.TermsPresent(plan, [.. found.Select(f => f.Doc)]);
         var candidates = new List<RetrievalHit>(found.Length);
         var bestCoverage = 0.0;
-        foreach (var scored in found)
+        for (var i = 0; i < found.Length; i++)
         {
-            var chunk = _index.ChunkOf(scored.Doc);
-            var coverage = plan.Coverage(_matcher.TermsOf(chunk));
+            var chunk = _index.ChunkOf(found[i].Doc);
+            var coverage = plan.Coverage(present[i]);
             bestCoverage = Math.Max(bestCoverage, coverage);
-            Log.Candidate(_logger, chunk.Id, scored.Score, coverage);
+            Log.Candidate(_logger, chunk.Id, found[i].Score, coverage);
 
             // Passages that match only a small part of the question are noise even when BM25 likes them.
             if (coverage < _matcher.MinCoverage)
@@ -63,7 +64,7 @@ public sealed partial class LuceneRetriever : IRetriever
                 continue;
             }
 
-            candidates.Add(new RetrievalHit(chunk, scored.Score / best * (0.25 + (0.75 * coverage))));
+            candidates.Add(new RetrievalHit(chunk, found[i].Score / best * (0.25 + (0.75 * coverage))));
         }
 
         if (bestCoverage < _matcher.MinCoverage)

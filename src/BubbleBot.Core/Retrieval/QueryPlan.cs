@@ -29,6 +29,9 @@ internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alte
 /// <summary>A question turned into a Lucene query plus the units used to judge how much of it a passage covers.</summary>
 internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units)
 {
+    /// <summary>Every index term any unit could be covered by.</summary>
+    public IReadOnlyCollection<string> Terms { get; } = Units.SelectMany(u => u.Alternatives).SelectMany(a => a.Terms).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Weighted share of the question's units found in <paramref name="terms"/>, from 0 to 1.</summary>
     public double Coverage(IReadOnlySet<string> terms)
     {

@@ -22,7 +22,9 @@ public sealed class QuestionMatcher
 
     internal QueryPlan Plan(string question) => _planner.Plan(question);
 
-    internal HashSet<string> TermsOf(Chunk chunk) => _index.TermsOf(chunk);
+    /// <summary>For each candidate document, the plan's terms it holds (text, metadata, or the character itself).</summary>
+    internal HashSet<string>[] TermsPresent(QueryPlan plan, IReadOnlyList<int> documents) =>
+        _index.TermsPresent(plan.Terms, documents);
 
     internal HashSet<string> TermsOfText(string text) => _index.TermsOfText(text);
 }
