@@ -104,7 +104,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, QuestionMatche
     /// <summary>The sentence (or two) of a passage that covers most of the question, verbatim from the article body.</summary>
     private (string Quote, bool Cut) BestQuote(string body, Chunk chunk, QueryPlan plan)
     {
-        var sentences = Sentences.Split(body, chunk.Start, chunk.End).Select(s => WithoutSpeakerLabel(body, s, chunk.Speaker))
+        var sentences = Sentences.Split(body, chunk.Start, chunk.End).Select(s => WithoutListMarker(body, WithoutSpeakerLabel(body, s, chunk.Speaker)))
             .Where(s => s.End.Value > s.Start.Value)
             .DefaultIfEmpty(chunk.Start..chunk.End)
             .ToList();
@@ -122,8 +122,11 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, QuestionMatche
         var start = sentences[bestIndex].Start.Value;
         var end = sentences[bestIndex].End.Value;
 
-        // The sentence after the best one often carries the substance (the figure, the verdict): keep it when it fits.
-        if (bestIndex + 1 < sentences.Count && sentences[bestIndex + 1].End.Value - start <= ContextQuoteLength)
+        // The sentence after the best one often carries the substance (the figure, the verdict): keep it when it fits
+        // and belongs to the same paragraph, so a quote never straddles a paragraph or a list.
+        if (bestIndex + 1 < sentences.Count
+            && sentences[bestIndex + 1].End.Value - start <= ContextQuoteLength
+            && body.AsSpan(end, sentences[bestIndex + 1].Start.Value - end).IndexOf('\n') < 0)
         {
             end = sentences[bestIndex + 1].End.Value;
         }
@@ -143,6 +146,23 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, QuestionMatche
         }
 
         return (body[start..cutAt], true);
+    }
+
+    /// <summary>A Markdown list marker ("- ", "* ", "1. ") is layout, not words of the article: quotes start after it.</summary>
+    private static Range WithoutListMarker(string body, Range sentence)
+    {
+        var text = body.AsSpan(sentence.Start.Value, sentence.End.Value - sentence.Start.Value);
+        var marker = 0;
+        if (text.Length > 2 && text[0] is '-' or '*' or '+' && text[1] == ' ')
+        {
+            marker = 2;
+        }
+        else if (text.IndexOf(". ") is > 0 and <= 3 and var dot && !text[..dot].ContainsAnyExcept("0123456789"))
+        {
+            marker = dot + 2;
+        }
+
+        return marker == 0 || marker >= text.Length ? sentence : (sentence.Start.Value + marker)..sentence.End;
     }
 
     private static Range WithoutSpeakerLabel(string body, Range sentence, string? speaker)

@@ -80,6 +80,17 @@ public sealed partial class ExtractiveAnswerTests(CoreFixture core)
     }
 
     [Fact]
+    public async Task Quotes_leave_out_list_markers_and_never_straddle_paragraphs()
+    {
+        // The flywheel article lists its points as Markdown items ("- 真實用戶嘅提問…").
+        var answer = await core.AskAsync("真實用戶嘅提問達唔到咩水平？");
+
+        var quote = Assert.Single(answer.Citations, c => c.Quote.Contains("真實用戶嘅提問", StringComparison.Ordinal)).Quote;
+        Assert.StartsWith("真實用戶嘅提問", quote);
+        Assert.All(answer.Citations, c => Assert.DoesNotContain('\n', c.Quote));
+    }
+
+    [Fact]
     public void Text_fragments_encode_the_characters_that_are_syntax_in_a_directive()
     {
         var link = TextFragmentLink.Create("https://example.org/a#old", "AI - bubble, or not");
