@@ -19,10 +19,22 @@ public static class TextFragmentLink
             return $"{baseUrl}#:~:text={Encode(text)}";
         }
 
-        var start = text[..SafeCut(text, EdgeLength)].TrimEnd();
-        var endFrom = SafeCut(text, text.Length - EdgeLength);
-        var end = text[endFrom..].TrimStart();
+        var start = text[..StartCut(text)].TrimEnd();
+        var end = text[EndCut(text)..].TrimStart();
         return $"{baseUrl}#:~:text={Encode(start)},{Encode(end)}";
+    }
+
+    /// <summary>Browsers match a directive on whole words where text has spaces, so English is cut at a space; Chinese anywhere.</summary>
+    private static int StartCut(string text)
+    {
+        var space = text.IndexOf(' ', EdgeLength);
+        return space > 0 && space <= text.Length / 2 ? space : SafeCut(text, EdgeLength);
+    }
+
+    private static int EndCut(string text)
+    {
+        var space = text.LastIndexOf(' ', text.Length - EdgeLength);
+        return space >= text.Length / 2 ? space + 1 : SafeCut(text, text.Length - EdgeLength);
     }
 
     /// <summary>Never cut between the two halves of a surrogate pair.</summary>

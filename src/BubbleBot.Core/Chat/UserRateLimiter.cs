@@ -20,9 +20,17 @@ public sealed class UserRateLimiter(IOptions<RateLimitOptions> options, TimeProv
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, UserWindow> _users = new();
 
+    /// <summary>Past this many tracked users, users idle for a whole window are forgotten, so memory stays bounded.</summary>
+    private const int PruneThreshold = 4096;
+
     public RateLimitDecision TryAcquire(string userKey)
     {
         var now = time.GetUtcNow();
+        if (_users.Count > PruneThreshold)
+        {
+            PruneIdle(now);
+        }
+
         var window = _users.GetOrAdd(userKey, static _ => new UserWindow());
         lock (window)
         {
@@ -47,6 +55,23 @@ public sealed class UserRateLimiter(IOptions<RateLimitOptions> options, TimeProv
             return RateLimitDecision.DeniedNotify;
         }
     }
+
+    private void PruneIdle(DateTimeOffset now)
+    {
+        foreach (var (key, window) in _users)
+        {
+            lock (window)
+            {
+                if (window.Stamps.Count == 0 || now - window.Stamps.Last() >= Window)
+                {
+                    _users.TryRemove(key, out _);
+                }
+            }
+        }
+    }
+
+    /// <summary>Users currently tracked (for tests of the memory bound).</summary>
+    internal int TrackedUsers => _users.Count;
 
     private sealed class UserWindow
     {

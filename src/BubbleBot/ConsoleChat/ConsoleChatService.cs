@@ -41,21 +41,30 @@ public sealed partial class ConsoleChatService(
                     continue;
                 }
 
-                var reply = await pipeline.HandleAsync(new IncomingQuestion("console", ConversationKey, line), stoppingToken);
-                await io.Output.WriteLineAsync(Render(reply));
+                await io.Output.WriteLineAsync(await AnswerAsync(line, stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Ctrl+C: the host is stopping.
         }
-        catch (Exception ex)
-        {
-            Log.ChatFailed(logger, ex);
-        }
 
         await io.Output.WriteLineAsync();
         lifetime.StopApplication();
+    }
+
+    /// <summary>One question's reply; a failure is logged and apologised for, and the chat goes on.</summary>
+    private async Task<string> AnswerAsync(string line, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Render(await pipeline.HandleAsync(new IncomingQuestion("console", ConversationKey, line), cancellationToken));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.AnswerFailed(logger, ex);
+            return "Sorry, something went wrong while answering. Please ask again.";
+        }
     }
 
     private string Welcome()
@@ -76,8 +85,8 @@ public sealed partial class ConsoleChatService(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "The console chat stopped after an error")]
-        public static partial void ChatFailed(ILogger logger, Exception exception);
+        [LoggerMessage(EventId = 500, Level = LogLevel.Error, Message = "Answering a console question failed")]
+        public static partial void AnswerFailed(ILogger logger, Exception exception);
     }
 }
 

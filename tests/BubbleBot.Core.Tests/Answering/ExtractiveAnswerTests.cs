@@ -100,4 +100,12 @@ public sealed partial class ExtractiveAnswerTests(CoreFixture core)
         var ranged = TextFragmentLink.Create("https://example.org/a", longQuote);
         Assert.Matches(@"#:~:text=[^,]+,[^,]+$", ranged);
     }
+
+    [Fact]
+    public void Text_fragments_of_english_quotes_start_and_end_on_whole_words()
+    {
+        var link = TextFragmentLink.Create("https://example.org/a", "Investors are getting overexcited about AI, and someone will lose a phenomenal amount of money.");
+
+        Assert.EndsWith("#:~:text=Investors%20are,amount%20of%20money.", link);
+    }
 }

@@ -52,6 +52,22 @@ public sealed class ChatTests
     }
 
     [Fact]
+    public void Rate_limiter_forgets_idle_users_so_memory_stays_bounded()
+    {
+        var time = new FakeTimeProvider();
+        var limiter = new UserRateLimiter(Options.Create(new RateLimitOptions()), time);
+        for (var i = 0; i < 5000; i++)
+        {
+            limiter.TryAcquire($"user-{i}");
+        }
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        limiter.TryAcquire("latecomer");
+
+        Assert.Equal(1, limiter.TrackedUsers);
+    }
+
+    [Fact]
     public void Conversation_memory_keeps_the_last_turns_and_forgets_after_the_expiry()
     {
         var time = new FakeTimeProvider();
