@@ -25,6 +25,13 @@ public static class LlmHostingExtensions
     public const string HttpClientName = "BubbleBot.Llm";
 
     /// <summary>
+    /// How long a pooled connection to the model server is reused. The kernel is a singleton holding one HttpClient (and
+    /// so one handler) for the life of the process, so the factory's handler rotation never applies: recycling the
+    /// connections is what makes a DNS change (failover, a moved endpoint) take effect.
+    /// </summary>
+    public static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// Replaces the extractive answers with model-written, cited answers when <c>LLM:Provider</c> is set (and BM25 with
     /// hybrid retrieval when <c>LLM:EmbeddingModel</c> is set). Call after <c>AddBubbleBotCore()</c>. With no provider
     /// configured it registers nothing.
@@ -46,7 +53,9 @@ public static class LlmHostingExtensions
         services.AddOptions<LlmOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>();
 
-        services.AddHttpClient(HttpClientName, (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<LlmOptions>>().Value.Timeout);
+        services.AddHttpClient(HttpClientName, (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<LlmOptions>>().Value.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = PooledConnectionLifetime })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.AddSingleton(CreateKernel);
         services.AddSingleton<PromptLibrary>();
         services.AddSingleton<ModelCaller>();

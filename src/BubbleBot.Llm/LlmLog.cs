@@ -56,6 +56,21 @@ internal static partial class LlmLog
     [LoggerMessage(EventId = 4034, Level = LogLevel.Warning, Message = "Could not write the embedding cache {Path}; the corpus will be embedded again at the next start")]
     public static partial void CacheWriteFailed(ILogger logger, string path, Exception exception);
 
+    [LoggerMessage(EventId = 4036, Level = LogLevel.Warning, Message = "Embedding cache {Path} holds vectors of {Found} dimensions where {Expected} were expected; the corpus is embedded again")]
+    public static partial void CacheDimensionMismatch(ILogger logger, string path, int expected, int found);
+
+    [LoggerMessage(EventId = 4037, Level = LogLevel.Warning, Message = "The question's embedding has {Found} dimensions but the passages' have {Expected}; vector search is off and the cache {Path} is removed so the next start re-embeds the corpus")]
+    public static partial void QueryDimensionMismatch(ILogger logger, int expected, int found, string path);
+
+    [LoggerMessage(EventId = 4038, Level = LogLevel.Warning, Message = "Embedding model returned vectors of different dimensions ({First} and {Other}); retrieval stays BM25 only")]
+    public static partial void EmbeddingDimensionsInconsistent(ILogger logger, int first, int other);
+
+    [LoggerMessage(EventId = 4039, Level = LogLevel.Information, Message = "Building the vector index in the background; retrieval is BM25 only until it is ready")]
+    public static partial void EmbeddingsBuilding(ILogger logger);
+
+    [LoggerMessage(EventId = 4018, Level = LogLevel.Warning, Message = "The model deadline of {TimeoutSeconds}s was spent before the answer request; answering without the model")]
+    public static partial void DeadlineSpent(ILogger logger, int timeoutSeconds);
+
     [LoggerMessage(EventId = 4035, Level = LogLevel.Warning, Message = "Embedding model returned {Returned} vectors for {Requested} passages; retrieval stays BM25 only")]
     public static partial void EmbeddingCountMismatch(ILogger logger, int requested, int returned);
 }

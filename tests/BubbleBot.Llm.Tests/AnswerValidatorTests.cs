@@ -41,6 +41,54 @@ public sealed class AnswerValidatorTests
         Assert.Equal(2, result.RemovedLinks);
     }
 
+    [Theory]
+    [InlineData("Join t.me/joinchat/x now [1].", "Join now [1].")]
+    [InlineData("Log in at evil.example/login, quickly [1].", "Log in at, quickly [1].")]
+    [InlineData("See bit.ly/abc. [1]", "See. [1]")]
+    [InlineData("Write to boss@evil.com [1].", "Write to [1].")]
+    [InlineData("Visit evil.com or EVIL.COM:8080/x?a=1#f [1].", "Visit or [1].")]
+    [InlineData("详情请访问t.me/x。[1]", "详情请访问。[1]")]
+    [InlineData("Autolinked <evil.com> and tg://resolve?domain=x and mailto:a@b.co [1].", "Autolinked and and [1].")]
+    [InlineData("Not the corpus page: example.org/other or 163.example/article [1].", "Not the corpus page: or [1].")]
+    public void Scheme_less_links_and_email_addresses_are_stripped(string reply, string expected)
+    {
+        var result = _validator.Validate(reply, [Passage], AnswerLanguage.English);
+
+        Assert.Equal(expected, result.Text);
+        Assert.True(result.RemovedLinks > 0);
+    }
+
+    [Fact]
+    public void A_domain_quoted_from_a_passage_and_the_corpus_hosts_and_urls_survive()
+    {
+        const string Text = "In the dot-com years Buy.com lost to Amazon, and pets.com folded.";
+        var article = Article with { Body = Text };
+        var passage = new Chunk("doc#0", "doc", 0, Text, 0, Text.Length, null, null);
+        var validator = new AnswerValidator(new ArticleCatalog([article]));
+
+        var result = validator.Validate(
+            "Buy.com lost to Amazon [1]; so did Pets.com. Read it on www.example.org, example.org/zh/article " +
+            "or example.org/article/ [1], not at Shop.com, BUY.COM.evil.io or buy.com/login.",
+            [passage], AnswerLanguage.English);
+
+        Assert.Equal(
+            "Buy.com lost to Amazon [1]; so did Pets.com. Read it on www.example.org, example.org/zh/article " +
+            "or example.org/article/ [1], not at, or.",
+            result.Text);
+        Assert.Equal(3, result.RemovedLinks);
+    }
+
+    [Fact]
+    public void Ordinary_text_with_dots_is_not_taken_for_a_domain()
+    {
+        const string Reply = "Revenue grew 3.5 times, i.e. fast, in the U.S. in 2025. It was GPT-4.5, see section 2.b [1].";
+
+        var result = _validator.Validate(Reply, [Passage], AnswerLanguage.English);
+
+        Assert.Equal(Reply, result.Text);
+        Assert.Equal(0, result.RemovedLinks);
+    }
+
     [Fact]
     public void The_quote_is_the_verbatim_sentence_the_claim_rests_on_with_a_text_fragment_link()
     {

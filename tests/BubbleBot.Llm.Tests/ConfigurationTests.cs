@@ -2,6 +2,7 @@ using BubbleBot.Core.Answering;
 using BubbleBot.Core.Retrieval;
 using BubbleBot.Llm.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 
 namespace BubbleBot.Llm.Tests;
@@ -23,6 +24,30 @@ public sealed class ConfigurationTests : IDisposable
 
         Assert.IsType<ExtractiveAnswerService>(host.Services.GetRequiredService<IAnswerService>());
         Assert.IsType<LuceneRetriever>(host.Services.GetRequiredService<IRetriever>());
+    }
+
+    [Fact]
+    public void The_model_client_recycles_its_connections_so_dns_changes_are_picked_up()
+    {
+        using var host = TestHost.Build(new Dictionary<string, string?>
+        {
+            ["Corpus:Path"] = Path.Combine(TestHost.RepositoryRoot, "corpus"),
+            ["Storage:DataPath"] = _data.Path,
+            ["LLM:Provider"] = "OpenAICompatible",
+            ["LLM:Endpoint"] = "http://127.0.0.1:9/v1",
+            ["LLM:ChatModel"] = "x",
+        });
+        var factoryOptions = host.Services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(LlmHostingExtensions.HttpClientName);
+        var builder = host.Services.GetRequiredService<HttpMessageHandlerBuilder>();
+
+        foreach (var configure in factoryOptions.HttpMessageHandlerBuilderActions)
+        {
+            configure(builder);
+        }
+
+        var handler = Assert.IsType<SocketsHttpHandler>(builder.PrimaryHandler);
+        Assert.Equal(TimeSpan.FromMinutes(5), handler.PooledConnectionLifetime);
+        Assert.Equal(LlmHostingExtensions.PooledConnectionLifetime, handler.PooledConnectionLifetime);
     }
 
     [Theory]

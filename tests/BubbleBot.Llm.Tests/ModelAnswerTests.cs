@@ -109,6 +109,22 @@ public sealed class ModelAnswerTests : IClassFixture<FakeServerFixture>, IDispos
     }
 
     [Fact]
+    public async Task A_company_domain_quoted_from_the_corpus_survives_while_scheme_less_links_do_not()
+    {
+        using var host = await TestHost.StartAsync(TestHost.Settings(_server, _data.Path));
+        const string About = "泰勒如何看待 Buy.com 和亞馬遜?";
+        var hits = await host.Services.GetRequiredService<IRetriever>().RetrieveAsync(About, ModelAnswerService.Passages, default);
+        Assert.Contains(hits, h => h.Chunk.Text.Contains("Buy.com"));
+        _server.OnChat = (_, _) => Task.FromResult(FakeModelServer.Reply(
+            "泰勒說當年 Buy.com 和亞馬遜之間依舊存在巨大差異 [1]。加入 t.me/joinchat/x 或訪問 evil.com,或寫信給 a@evil.com。原文見 www.technologyreview.com。"));
+
+        var answer = await Answer(host, About);
+
+        Assert.Equal("泰勒說當年 Buy.com 和亞馬遜之間依舊存在巨大差異 [1]。加入 或訪問,或寫信給。原文見 www.technologyreview.com。", answer.Text);
+        Assert.Contains(host.Logs().GetSnapshot(), r => r.Id.Id == 4016 && r.Message.Contains("3 links"));
+    }
+
+    [Fact]
     public async Task A_server_error_falls_back_to_the_extractive_answer()
     {
         using var host = await TestHost.StartAsync(TestHost.Settings(_server, _data.Path));
@@ -138,6 +154,63 @@ public sealed class ModelAnswerTests : IClassFixture<FakeServerFixture>, IDispos
         var extractive = await host.Services.GetRequiredService<ExtractiveAnswerService>().AnswerAsync(new AnswerRequest(Question), default);
         Assert.Equal(extractive.Text, answer.Text);
         Assert.Contains(host.Logs().GetSnapshot(), r => r.Id.Id == 4010);
+    }
+
+    [Fact]
+    public async Task A_rewrite_that_times_out_spends_the_whole_deadline_and_the_answer_is_not_requested()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var host = await TestHost.StartAsync(TestHost.Settings(_server, _data.Path), time);
+        _server.OnChat = (_, aborted) => FakeModelServer.HangAsync(aborted);
+        var history = new[] { new ConversationTurn("马拉比是谁？", "马拉比是美国外交关系协会高级研究员 [1]。") };
+
+        var pending = host.Services.GetRequiredService<IAnswerService>().AnswerAsync(new AnswerRequest(Question, history), default);
+        var rewrite = await _server.NextChatArrivalAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        time.Advance(TimeSpan.FromSeconds(31));
+        var answer = await pending;
+
+        Assert.Contains("Standalone question:", rewrite.Prompt);
+        Assert.Single(_server.ChatRequests);
+        var extractive = await host.Services.GetRequiredService<ExtractiveAnswerService>().AnswerAsync(new AnswerRequest(Question), default);
+        Assert.Equal(extractive.Text, answer.Text);
+        var logs = host.Logs().GetSnapshot();
+        Assert.Contains(logs, r => r.Id.Id == 4010 && r.Message.Contains("rewrite"));
+        Assert.Contains(logs, r => r.Id.Id == 4018);
+    }
+
+    [Fact]
+    public async Task The_answer_request_gets_only_what_the_rewrite_left_of_the_deadline()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var host = await TestHost.StartAsync(TestHost.Settings(_server, _data.Path), time);
+        var rewriteFails = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.OnChat = async (chat, aborted) =>
+        {
+            if (chat.Prompt.Contains("Standalone question:"))
+            {
+                await rewriteFails.Task.WaitAsync(aborted);
+                return FakeModelServer.Status(500);
+            }
+
+            return await FakeModelServer.HangAsync(aborted);
+        };
+        var history = new[] { new ConversationTurn("马拉比是谁？", "马拉比是美国外交关系协会高级研究员 [1]。") };
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var pending = host.Services.GetRequiredService<IAnswerService>().AnswerAsync(new AnswerRequest(Question, history), default);
+        await _server.NextChatArrivalAsync(guard.Token);
+        time.Advance(TimeSpan.FromSeconds(20));
+        rewriteFails.SetResult();
+        await _server.NextChatArrivalAsync(guard.Token);
+        time.Advance(TimeSpan.FromSeconds(11));
+        var answer = await pending.WaitAsync(guard.Token);
+
+        Assert.Equal(2, _server.ChatRequests.Count);
+        var extractive = await host.Services.GetRequiredService<ExtractiveAnswerService>().AnswerAsync(new AnswerRequest(Question), default);
+        Assert.Equal(extractive.Text, answer.Text);
+        var logs = host.Logs().GetSnapshot();
+        Assert.Contains(logs, r => r.Id.Id == 4011 && r.Message.Contains("rewrite"));
+        Assert.Contains(logs, r => r.Id.Id == 4010 && r.Message.Contains("answer"));
     }
 
     [Fact]
@@ -222,6 +295,7 @@ public sealed class ModelAnswerTests : IClassFixture<FakeServerFixture>, IDispos
         int chunks;
         using (var first = await TestHost.StartAsync(settings))
         {
+            await first.EmbeddingsBuilt();
             chunks = first.Services.GetRequiredService<IChunkStore>().Chunks.Count;
             Assert.Equal(chunks, _server.EmbeddingRequests.Sum(r => r.Count));
             Assert.IsType<Embeddings.FusedRetriever>(first.Services.GetRequiredService<IRetriever>());
@@ -230,6 +304,7 @@ public sealed class ModelAnswerTests : IClassFixture<FakeServerFixture>, IDispos
 
         _server.Reset();
         using var second = await TestHost.StartAsync(settings);
+        await second.EmbeddingsBuilt();
         Assert.Empty(_server.EmbeddingRequests);
         Assert.Contains(second.Logs().GetSnapshot(), r => r.Id.Id == 4030 && r.Message.Contains($"{chunks} from the cache"));
 
@@ -246,10 +321,12 @@ public sealed class ModelAnswerTests : IClassFixture<FakeServerFixture>, IDispos
         settings["LLM:EmbeddingModel"] = "fake-embed";
         _server.EmbeddingStatus = 500;
         using var host = await TestHost.StartAsync(settings);
+        await host.EmbeddingsBuilt();
 
         var answer = await Answer(host, Question);
 
         Assert.Contains(host.Logs().GetSnapshot(), r => r.Id.Id == 4031);
+        Assert.False(host.Services.GetRequiredService<Embeddings.VectorIndex>().IsReady);
         Assert.False(answer.NoAnswer);
         Assert.Single(answer.Citations);
     }

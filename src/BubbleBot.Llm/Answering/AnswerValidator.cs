@@ -12,6 +12,10 @@ public sealed record ValidatedAnswer(string Text, IReadOnlyList<Citation> Citati
 /// Never trusts the model's text: keeps only citation markers that name a passage it was given (renumbered 1..k in order
 /// of first appearance), builds each citation from the corpus itself, and removes every link that is not one of the
 /// corpus's own article URLs, so an instruction smuggled into a question cannot make the bot post a foreign link.
+/// Chat clients such as Telegram also turn scheme-less text into links (<c>t.me/x</c>, <c>evil.example/login</c>,
+/// <c>name@host.com</c>), so domain-shaped tokens and e-mail addresses are removed too, unless the token is a corpus
+/// article's host (alone) or URL, or occurs verbatim in one of the passages the model was given (such as the company
+/// name "Buy.com" in a quoted sentence).
 /// </summary>
 public sealed partial class AnswerValidator
 {
@@ -23,6 +27,7 @@ public sealed partial class AnswerValidator
 
     private readonly IArticleCatalog _catalog;
     private readonly HashSet<string> _corpusUrls;
+    private readonly HashSet<string> _corpusHosts;
 
     public AnswerValidator(IArticleCatalog catalog)
     {
@@ -31,6 +36,11 @@ public sealed partial class AnswerValidator
             .SelectMany(a => a.Alternates.Values.Prepend(a.Url))
             .OfType<string>()
             .Select(Normalize)
+            .ToHashSet(StringComparer.Ordinal);
+        _corpusHosts = catalog.Articles
+            .SelectMany(a => a.Alternates.Values.Prepend(a.Url))
+            .Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? BareHost(uri.Host) : null)
+            .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
     }
 
@@ -44,7 +54,7 @@ public sealed partial class AnswerValidator
 
         text = text.Replace(NotCoveredSentinel, string.Empty, StringComparison.Ordinal);
         var removedLinks = 0;
-        text = StripLinks(text, ref removedLinks);
+        text = StripLinks(text, passages, ref removedLinks);
         var beforeMarkers = text;
 
         // Renumber valid markers by first appearance; drop the rest.
@@ -109,7 +119,7 @@ public sealed partial class AnswerValidator
         return sentenceEnd > 0 ? window[(sentenceEnd + 1)..] : window;
     }
 
-    private string StripLinks(string text, ref int removed)
+    private string StripLinks(string text, IReadOnlyList<Chunk> passages, ref int removed)
     {
         var count = 0;
 
@@ -126,11 +136,20 @@ public sealed partial class AnswerValidator
             count++;
             return keptLabel;
         });
-        text = BareUrl().Replace(text, m =>
+
+        // Then every link-shaped token in one pass (so a kept corpus URL is never searched again for domains):
+        // URLs with a scheme, e-mail addresses, and bare domains with an optional path.
+        HashSet<string>? quoted = null;
+        text = LinkToken().Replace(text, m =>
         {
-            var url = m.Value.TrimEnd('.', ',', ';', ':', '!', '?', '\'', '"', '>');
-            var trailing = m.Value[url.Length..];
-            if (IsCorpusUrl(url.TrimStart('<')))
+            var token = m.Value.TrimEnd('.', ',', ';', ':', '!', '?', '\'', '"', '>');
+            var trailing = m.Value[token.Length..];
+            var bare = token.TrimStart('<');
+            var keep = m.Groups["scheme"].Success
+                ? IsCorpusUrl(bare)
+                : IsCorpusHostOrUrl(bare, m.Groups["email"].Success)
+                    || (quoted ??= QuotedTokens(passages)).Contains(bare);
+            if (keep)
             {
                 return m.Value;
             }
@@ -144,6 +163,40 @@ public sealed partial class AnswerValidator
 
     private bool IsCorpusUrl(string url) =>
         url.StartsWith("http", StringComparison.OrdinalIgnoreCase) && _corpusUrls.Contains(Normalize(url));
+
+    /// <summary>
+    /// A scheme-less token is the corpus's when it is an article host on its own ("technologyreview.com") or a whole
+    /// article URL without its scheme. A host alone is not enough with a path or for an e-mail address: a corpus host
+    /// such as 163.com also serves other people's pages and mailboxes.
+    /// </summary>
+    private bool IsCorpusHostOrUrl(string token, bool email)
+    {
+        if (email)
+        {
+            return false;
+        }
+
+        var host = token.Split(['/', '?', '#'], 2)[0];
+        var path = token[host.Length..].TrimEnd('/');
+        return path.Length == 0
+            ? _corpusHosts.Contains(BareHost(host.Split(':', 2)[0]))
+            : IsCorpusUrl("https://" + token) || IsCorpusUrl("http://" + token);
+    }
+
+    /// <summary>The scheme-less link-shaped tokens of the passages: text the corpus itself says, kept when the model repeats it.</summary>
+    private static HashSet<string> QuotedTokens(IReadOnlyList<Chunk> passages) =>
+        passages
+            .SelectMany(p => LinkToken().Matches(p.Text))
+            .Where(m => !m.Groups["scheme"].Success)
+            .Select(m => m.Value.TrimEnd('.', ',', ';', ':', '!', '?', '\'', '"', '>').TrimStart('<'))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Lower-case host without a leading "www.", so www.example.com and example.com are the same site.</summary>
+    private static string BareHost(string host)
+    {
+        var lower = host.ToLowerInvariant();
+        return lower.StartsWith("www.", StringComparison.Ordinal) ? lower[4..] : lower;
+    }
 
     /// <summary>Scheme and host case, a trailing slash and any fragment (e.g. a text fragment) do not make a URL foreign.</summary>
     private static string Normalize(string url)
@@ -173,9 +226,18 @@ public sealed partial class AnswerValidator
     [GeneratedRegex(@"^\s*\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\s*$")]
     private static partial Regex NumericLabel();
 
-    /// <summary>Absolute URLs and "www." hosts, up to whitespace or a bracket; CJK punctuation ends them too.</summary>
-    [GeneratedRegex(@"<?(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]「」『』（）【】，。、；！？""]+>?", RegexOptions.IgnoreCase)]
-    private static partial Regex BareUrl();
+    /// <summary>
+    /// One link-shaped token: a URL with a scheme (<c>https://…</c>, <c>tg://…</c>, <c>mailto:…</c>) up to whitespace, a
+    /// bracket or CJK punctuation; an e-mail address; or a domain (labels, a dot and a top-level domain of 2+ letters)
+    /// with an optional port and path. ASCII letters, digits, '_' and '-' just before a token, or just after its
+    /// domain, mean it is part of a longer word; a CJK character does not ("访问t.me/x" is a link).
+    /// </summary>
+    [GeneratedRegex(
+        @"<?(?<scheme>(?<![A-Za-z0-9+.\-])(?:[a-z][a-z0-9+.\-]{1,15}://|(?:mailto|tg):))[^\s<>()\[\]「」『』（）【】，。、；！？""]+>?"
+        + @"|<?(?<email>(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![A-Za-z0-9_\-]))>?"
+        + @"|<?(?<domain>(?<![A-Za-z0-9_\-])(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}(?![A-Za-z0-9_\-])(?::\d{1,5})?(?:[/?#][A-Za-z0-9!#$%&'*+,\-./:;=?@_~]*)?)>?",
+        RegexOptions.IgnoreCase)]
+    private static partial Regex LinkToken();
 
     [GeneratedRegex(@"\(\s*\)|（\s*）|<\s*>")]
     private static partial Regex EmptyBrackets();

@@ -18,15 +18,18 @@ public sealed partial class FollowUpRewriter(PromptLibrary prompts, ModelCaller 
     private const int MaxTurns = 4;
     private const int MaxQuestionLength = 1000;
 
-    /// <summary>The standalone question, or null when the model could not be asked (the caller then falls back).</summary>
-    public async Task<string?> RewriteAsync(string question, IReadOnlyList<ConversationTurn> history, CancellationToken cancellationToken)
+    /// <summary>
+    /// The standalone question, or null when the model could not be asked (the caller then falls back). The request runs
+    /// within the answer's <paramref name="deadline"/>, which the answer request then shares.
+    /// </summary>
+    public async Task<string?> RewriteAsync(string question, IReadOnlyList<ConversationTurn> history, CancellationToken deadline, CancellationToken cancellationToken)
     {
         var arguments = new KernelArguments
         {
             ["history"] = Render(history),
             ["question"] = question,
         };
-        var reply = await model.InvokeAsync(prompts.RewriteFollowUp, arguments, Stage, cancellationToken);
+        var reply = await model.InvokeAsync(prompts.RewriteFollowUp, arguments, Stage, deadline, cancellationToken);
         var rewritten = reply is null ? null : Clean(reply);
         if (string.IsNullOrEmpty(rewritten))
         {

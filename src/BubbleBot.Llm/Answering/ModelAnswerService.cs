@@ -3,15 +3,18 @@ using BubbleBot.Core.Answering;
 using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Retrieval;
 using BubbleBot.Core.Text;
+using BubbleBot.Llm.Configuration;
 using BubbleBot.Llm.Prompts;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace BubbleBot.Llm.Answering;
 
 /// <summary>
 /// Answers with the chat model, grounded in retrieved passages: rewrite a follow-up, retrieve, prompt, validate.
-/// Whatever goes wrong with the model, the asker still gets the extractive answer.
+/// Whatever goes wrong with the model, the asker still gets the extractive answer. The rewrite and the answer request
+/// share one deadline of <c>LLM:TimeoutSeconds</c>, so a slow rewrite cannot make the asker wait twice the timeout.
 /// </summary>
 public sealed class ModelAnswerService(
     IRetriever retriever,
@@ -21,6 +24,7 @@ public sealed class ModelAnswerService(
     FollowUpRewriter rewriter,
     AnswerValidator validator,
     ExtractiveAnswerService extractive,
+    IOptions<LlmOptions> options,
     ILogger<ModelAnswerService> logger) : IAnswerService
 {
     public const string Stage = "answer";
@@ -33,9 +37,16 @@ public sealed class ModelAnswerService(
         var question = request.Question;
         var language = LanguageDetector.Detect(question);
         var standalone = question;
+        using var deadline = model.StartDeadline();
         if (request.History is { Count: > 0 } history)
         {
-            standalone = await rewriter.RewriteAsync(question, history, cancellationToken) ?? question;
+            standalone = await rewriter.RewriteAsync(question, history, deadline.Token, cancellationToken) ?? question;
+            if (deadline.IsCancellationRequested)
+            {
+                // The rewrite used up the whole budget: no second wait for the answer request.
+                LlmLog.DeadlineSpent(logger, options.Value.TimeoutSeconds);
+                return await FallbackAsync(question, standalone, cancellationToken);
+            }
         }
 
         var hits = await retriever.RetrieveAsync(standalone, Passages, cancellationToken);
@@ -51,7 +62,7 @@ public sealed class ModelAnswerService(
             ["question"] = standalone,
             ["language"] = LanguageName(language),
         };
-        var reply = await model.InvokeAsync(prompts.Answer, arguments, Stage, cancellationToken);
+        var reply = await model.InvokeAsync(prompts.Answer, arguments, Stage, deadline.Token, cancellationToken);
         if (reply is null)
         {
             return await FallbackAsync(question, standalone, cancellationToken);

@@ -6,18 +6,22 @@ using Microsoft.SemanticKernel;
 namespace BubbleBot.Llm.Answering;
 
 /// <summary>
-/// Invokes one prompt function with the configured timeout and turns every failure except the caller's own
-/// cancellation into a logged <c>null</c>, so the answer service can always fall back to the extractive answer.
+/// Invokes one prompt function within a deadline and turns every failure except the caller's own cancellation into a
+/// logged <c>null</c>, so the answer service can always fall back to the extractive answer.
 /// </summary>
 public sealed class ModelCaller(Kernel kernel, IOptions<LlmOptions> options, TimeProvider timeProvider, ILogger<ModelCaller> logger)
 {
-    public async Task<string?> InvokeAsync(KernelFunction function, KernelArguments arguments, string stage, CancellationToken cancellationToken)
+    /// <summary>
+    /// A deadline of <c>LLM:TimeoutSeconds</c> from now on the <see cref="TimeProvider"/> (so tests can expire it),
+    /// shared by every model request of one answer. The HttpClient timeout is only a backstop.
+    /// </summary>
+    public CancellationTokenSource StartDeadline() => new(options.Value.Timeout, timeProvider);
+
+    /// <summary>Invokes <paramref name="function"/> until <paramref name="deadline"/>; its expiry is a timeout, not a cancellation.</summary>
+    public async Task<string?> InvokeAsync(KernelFunction function, KernelArguments arguments, string stage, CancellationToken deadline, CancellationToken cancellationToken)
     {
         var timeoutSeconds = options.Value.TimeoutSeconds;
-
-        // The timer runs on the TimeProvider so tests can expire it; the HttpClient timeout is only a backstop.
-        using var timeout = new CancellationTokenSource(options.Value.Timeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline);
         try
         {
             var result = await kernel.InvokeAsync(function, arguments, linked.Token);

@@ -22,7 +22,10 @@ public sealed class LlmOptions
     /// <summary>The embedding model (Azure: deployment). Set, retrieval becomes hybrid: BM25 fused with vector similarity.</summary>
     public string? EmbeddingModel { get; set; }
 
-    /// <summary>How long one model request may take before the bot answers extractively instead.</summary>
+    /// <summary>
+    /// How long the model may take for one question, the follow-up rewrite and the answer request together, before the
+    /// bot answers extractively instead; also the limit of each embedding request.
+    /// </summary>
     [Range(1, 600, ErrorMessage = "LLM:TimeoutSeconds must be between 1 and 600.")]
     public int TimeoutSeconds { get; set; } = 30;
 

@@ -8,8 +8,10 @@ using Microsoft.Extensions.Options;
 namespace BubbleBot.Llm.Embeddings;
 
 /// <summary>
-/// Chunk vectors on disk, one JSON file per embedding model, keyed by a hash of (model + chunk text): a restart with an
-/// unchanged corpus embeds nothing, and an edited article re-embeds only its changed passages.
+/// Chunk vectors on disk, one JSON file per embedding source (provider + endpoint + model), keyed by a hash of
+/// (source + chunk text): a restart with an unchanged corpus embeds nothing, an edited article re-embeds only its changed
+/// passages, and another server or provider serving a model of the same name never reuses these vectors. A file whose
+/// vectors do not all have its recorded dimension is discarded (and the corpus re-embedded).
 /// </summary>
 public sealed class EmbeddingCache(IOptions<StorageOptions> storage, ILogger<EmbeddingCache> logger)
 {
@@ -18,18 +20,21 @@ public sealed class EmbeddingCache(IOptions<StorageOptions> storage, ILogger<Emb
     /// <summary><c>&lt;Storage:DataPath&gt;/embeddings</c>, else the user's cache folder (<c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>)<c>/bubblebot/embeddings</c>.</summary>
     public string Folder { get; } = ResolveFolder(storage.Value.DataPath);
 
-    public string PathFor(string model)
+    public string PathFor(EmbeddingSource source)
     {
-        var safe = new string([.. model.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')]);
-        return Path.Combine(Folder, $"{safe}-{Hash(model)[..8]}.json");
+        var safe = new string([.. source.Model.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')]);
+        return Path.Combine(Folder, $"{safe}-{Hash(source.Id)[..8]}.json");
     }
 
-    public static string Key(string model, string text) => Hash(model + "\n" + text);
+    public static string Key(EmbeddingSource source, string text) => Hash(source.Id + "\n" + text);
 
-    /// <summary>Cached vectors by key; empty when there is no cache yet or it cannot be read (it is then rebuilt).</summary>
-    public Dictionary<string, float[]> Load(string model)
+    /// <summary>
+    /// Cached vectors by key, all of one dimension; empty when there is no cache yet, it cannot be read, or its vectors
+    /// do not all have the dimension it records (it is then rebuilt).
+    /// </summary>
+    public Dictionary<string, float[]> Load(EmbeddingSource source)
     {
-        var path = PathFor(model);
+        var path = PathFor(source);
         if (!File.Exists(path))
         {
             return [];
@@ -38,12 +43,19 @@ public sealed class EmbeddingCache(IOptions<StorageOptions> storage, ILogger<Emb
         try
         {
             var file = JsonSerializer.Deserialize<CacheFile>(File.ReadAllBytes(path), Json);
-            if (file?.Vectors is null || file.Model != model)
+            if (file?.Vectors is null || file.Provider != source.Provider || file.Endpoint != source.Endpoint || file.Model != source.Model)
             {
                 return [];
             }
 
-            return file.Vectors.ToDictionary(e => e.Key, e => Decode(e.Value), StringComparer.Ordinal);
+            var vectors = file.Vectors.ToDictionary(e => e.Key, e => Decode(e.Value), StringComparer.Ordinal);
+            if (vectors.Values.FirstOrDefault(v => v.Length != file.Dimensions || v.Length == 0) is { } odd)
+            {
+                LlmLog.CacheDimensionMismatch(logger, path, file.Dimensions, odd.Length);
+                return [];
+            }
+
+            return vectors;
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or FormatException)
         {
@@ -52,14 +64,30 @@ public sealed class EmbeddingCache(IOptions<StorageOptions> storage, ILogger<Emb
         }
     }
 
-    /// <summary>Writes through a temporary file so that a crash mid-write never leaves a torn cache behind.</summary>
-    public void Save(string model, IReadOnlyDictionary<string, float[]> vectors)
+    /// <summary>Removes the cache file, so that the next start embeds the corpus again.</summary>
+    public void Delete(EmbeddingSource source)
     {
-        var path = PathFor(model);
+        var path = PathFor(source);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LlmLog.CacheWriteFailed(logger, path, ex);
+        }
+    }
+
+    /// <summary>Writes through a temporary file so that a crash mid-write never leaves a torn cache behind.</summary>
+    public void Save(EmbeddingSource source, IReadOnlyDictionary<string, float[]> vectors)
+    {
+        var path = PathFor(source);
         try
         {
             Directory.CreateDirectory(Folder);
-            var file = new CacheFile(model, vectors.ToDictionary(e => e.Key, e => Encode(e.Value), StringComparer.Ordinal));
+            var dimensions = vectors.Values.FirstOrDefault()?.Length ?? 0;
+            var file = new CacheFile(source.Provider, source.Endpoint, source.Model, dimensions,
+                vectors.ToDictionary(e => e.Key, e => Encode(e.Value), StringComparer.Ordinal));
             var temporary = path + ".tmp";
             File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(file, Json));
             File.Move(temporary, path, overwrite: true);
@@ -104,5 +132,5 @@ public sealed class EmbeddingCache(IOptions<StorageOptions> storage, ILogger<Emb
         return vector;
     }
 
-    private sealed record CacheFile(string Model, Dictionary<string, string> Vectors);
+    private sealed record CacheFile(string Provider, string Endpoint, string Model, int Dimensions, Dictionary<string, string> Vectors);
 }

@@ -5,7 +5,8 @@ namespace BubbleBot.Llm.Embeddings;
 /// <summary>
 /// Hybrid retrieval by reciprocal rank fusion (score = Σ 1/(k + rank), k = 60) of the BM25 and the vector hits.
 /// Each list keeps its own relevance floor, so a question is refused exactly when neither BM25's coverage floor nor
-/// the vector similarity floor lets any passage through.
+/// the vector similarity floor lets any passage through. Until the vector index is ready (it is built in the background
+/// after start) or if building it failed, retrieval is exactly BM25's: the same hits, scores and floor.
 /// </summary>
 public sealed class FusedRetriever(LuceneRetriever lexical, VectorRetriever semantic) : IRetriever
 {
@@ -16,6 +17,11 @@ public sealed class FusedRetriever(LuceneRetriever lexical, VectorRetriever sema
 
     public async Task<IReadOnlyList<RetrievalHit>> RetrieveAsync(string question, int top, CancellationToken cancellationToken)
     {
+        if (!semantic.IsReady)
+        {
+            return await lexical.RetrieveAsync(question, top, cancellationToken);
+        }
+
         var pool = Math.Max(top * 2, Pool);
         var lexicalHits = await lexical.RetrieveAsync(question, pool, cancellationToken);
         var semanticHits = await semantic.RetrieveAsync(question, pool, cancellationToken);

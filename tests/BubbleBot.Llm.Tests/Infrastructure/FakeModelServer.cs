@@ -48,6 +48,9 @@ public sealed class FakeModelServer : IAsyncDisposable
 
     public int EmbeddingStatus { get; set; } = 200;
 
+    /// <summary>When set, decides each embedding request's status (it may also wait); otherwise <see cref="EmbeddingStatus"/>.</summary>
+    public Func<IReadOnlyList<string>, CancellationToken, Task<int>>? OnEmbeddings { get; set; }
+
     public static async Task<FakeModelServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -69,6 +72,8 @@ public sealed class FakeModelServer : IAsyncDisposable
     {
         ChatRequests.Clear();
         EmbeddingRequests.Clear();
+        OnEmbeddings = null;
+        EmbeddingStatus = 200;
         while (_arrivals.Reader.TryRead(out _))
         {
         }
@@ -138,9 +143,10 @@ public sealed class FakeModelServer : IAsyncDisposable
             _ => [],
         };
         EmbeddingRequests.Enqueue(inputs);
-        if (EmbeddingStatus != 200)
+        var status = OnEmbeddings is { } script ? await script(inputs, context.RequestAborted) : EmbeddingStatus;
+        if (status != 200)
         {
-            return Status(EmbeddingStatus);
+            return Status(status);
         }
 
         var base64 = body["encoding_format"]?.GetValue<string>() == "base64";

@@ -46,6 +46,9 @@ public static class TestHost
     }
 
     public static FakeLogCollector Logs(this IHost host) => host.Services.GetFakeLogCollector();
+
+    /// <summary>Completes when the background build of the vector index has ended (ready, failed or cancelled).</summary>
+    public static Task EmbeddingsBuilt(this IHost host) => host.Services.GetRequiredService<Embeddings.VectorIndex>().Built;
 }
 
 /// <summary>A temporary data folder removed after the test.</summary>
