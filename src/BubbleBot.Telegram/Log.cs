@@ -53,9 +53,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 2015, Level = LogLevel.Error, Message = "Telegram startup call {Method} failed and cannot succeed by retrying; check Telegram:Token and Telegram:ApiBaseUrl")]
     public static partial void StartupFailed(ILogger logger, Exception exception, string method);
 
-    [LoggerMessage(EventId = 2016, Level = LogLevel.Information, Message = "Telegram is not configured (Telegram:Token is empty); the Telegram adapter is off")]
-    public static partial void NotConfigured(ILogger logger);
+    // 2016 is retired (it was never logged: without a token the adapter registers nothing, not even a logger); do not reuse it.
 
     [LoggerMessage(EventId = 2017, Level = LogLevel.Warning, Message = "MapTelegramWebhook was called but Telegram:WebhookUrl is not set; no endpoint is mapped (polling mode)")]
     public static partial void WebhookNotMapped(ILogger logger);
+
+    [LoggerMessage(EventId = 2018, Level = LogLevel.Error, Message = "Answering message {MessageId} in chat {ChatId} failed; the user is sent an apology")]
+    public static partial void AnswerFailed(ILogger logger, Exception exception, int messageId, long chatId);
+
+    [LoggerMessage(EventId = 2019, Level = LogLevel.Warning, Message = "Telegram could not parse the HTML of a message to chat {ChatId}; sending that part again as plain text")]
+    public static partial void SentAsPlainText(ILogger logger, Exception exception, long chatId);
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Telegram update {UpdateId} was not handled within {TimeoutSeconds} s (Telegram:UpdateTimeoutSeconds); it is given up")]
+    public static partial void UpdateTimedOut(ILogger logger, int updateId, double timeoutSeconds);
 }

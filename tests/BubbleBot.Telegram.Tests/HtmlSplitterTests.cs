@@ -48,3 +48,15 @@ public sealed class HtmlSplitterTests
         Assert.Equal(html, string.Concat(parts));
     }
 }
+
+public sealed class PlainTextTests
+{
+    [Theory]
+    [InlineData("<b>Sources</b>\n[1] <a href=\"https://x.org/?a=1&amp;b=2\">A &amp; B</a> — &lt;Eve&gt;", "Sources\n[1] A & B — <Eve>")]
+    [InlineData("a < b and c > d &amp; <tg-spoiler>e</tg-spoiler>", "a < b and c > d & e")]
+    [InlineData("&quot;quoted&quot; &#128200;", "\"quoted\" 📈")]
+    public void Tags_are_removed_and_entities_decoded(string html, string plain)
+    {
+        Assert.Equal(plain, Html.ToPlainText(html));
+    }
+}

@@ -2,12 +2,16 @@ using BubbleBot.Core.Answering;
 using BubbleBot.Telegram.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace BubbleBot.Telegram.Tests;
 
 /// <summary>The real adapter and the real core over the repository's corpus, against a fake Bot API server.</summary>
 public sealed class PollingTests : IAsyncLifetime
 {
+    private const string CantParseEntities =
+        """{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: Unsupported start tag \"outran\" at byte offset 11"}""";
+
     private FakeBotApi _api = null!;
     private IHost? _host;
 
@@ -119,8 +123,8 @@ public sealed class PollingTests : IAsyncLifetime
             AnswerLanguage.English))));
 
         _api.Deliver(Updates.Private(1, 10, "Tell me everything"));
-        await _api.WaitForMessagesAsync(Updates.PrivateChat, 3);
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 2), "offset past the answered update");
+        // The parts go out one after the other and the sources list comes last.
+        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "sendMessage" && c.Text.Contains("A long read", StringComparison.Ordinal)), "the part with the sources");
         var parts = _api.CallsOf("sendMessage");
 
         Assert.True(parts.Count >= 3, $"{parts.Count} parts");
@@ -147,39 +151,172 @@ public sealed class PollingTests : IAsyncLifetime
             return new Answer(request.Question, "Answer to " + request.Question, false, [], AnswerLanguage.English);
         }));
 
+        // The slow update twice in one batch, then two other chats.
         const long otherChat = 5151;
+        const long thirdChat = 6161;
         var slow = Updates.Private(20, 10, "a slow question");
-        _api.Deliver(slow, slow.DeepClone().AsObject(), Updates.Private(21, 11, "a quick question", chatId: otherChat));
+        _api.Deliver(
+            slow,
+            slow.DeepClone().AsObject(),
+            Updates.Private(21, 11, "a quick question", chatId: otherChat),
+            Updates.Private(22, 12, "another quick question", chatId: thirdChat));
 
-        // The other chat is answered while the slow one is still in flight...
+        // The other chats are answered while the slow one is still in flight...
         var quick = Assert.Single(await _api.WaitForMessagesAsync(otherChat, 1));
+        var third = Assert.Single(await _api.WaitForMessagesAsync(thirdChat, 1));
         await slowStarted.Task.WaitAsync(TimeSpan.FromSeconds(15));
 
-        // ...and the offset stays at the unfinished update, so Telegram delivers it again: it is not answered twice.
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Sequence > quick.Sequence && c.Offset == 20), "a poll holding offset 20");
+        // ...but the offset stays at the lowest unfinished update, though later ones were handled, so Telegram
+        // delivers the slow one again with every poll: it is not answered twice.
+        var after = Math.Max(quick.Sequence, third.Sequence);
+        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Sequence > after && c.Offset == 20), "a poll holding offset 20");
         Assert.DoesNotContain(_api.CallsOf("getUpdates"), c => c.Offset > 20);
+        Assert.DoesNotContain(_api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
 
+        // Once it is handled, the offset is one past the last handled update.
         release.SetResult();
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 22), "offset 22 after both were handled");
+        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 23), "offset 23 after all were handled");
 
-        Assert.Single(_api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
-        Assert.Single(_api.CallsOf("sendMessage"), c => c.ChatId == otherChat);
-        Assert.Equal(10, _api.CallsOf("sendMessage").Single(c => c.ChatId == Updates.PrivateChat).ReplyTo);
+        Assert.DoesNotContain(_api.CallsOf("getUpdates"), c => c.Offset > 23);
+        var answered = Assert.Single(_api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
+        Assert.Equal(10, answered.ReplyTo);
+        Assert.Equal(3, _api.CallsOf("sendMessage").Count);
     }
 
     [Fact]
-    public async Task One_failing_update_is_skipped_and_the_loop_goes_on()
+    public async Task With_a_small_polling_limit_a_blocked_answer_holds_no_other_chat_of_its_batch_and_its_time_limit_lets_polling_move_on()
     {
+        var clock = new ObservableTimeProvider();
+        var stuck = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _host = await TestHosts.StartPollingAsync(
+            _api,
+            settings => settings["Telegram:PollingLimit"] = "2",
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(clock);
+                TestHosts.Answers(async (request, ct) =>
+                {
+                    if (request.Question.Contains("stuck", StringComparison.Ordinal))
+                    {
+                        // Ignores its token: only the time limit can end it.
+                        stuck.TrySetResult(ct);
+                        await release.Task;
+                    }
+
+                    return new Answer(request.Question, "Answer to " + request.Question, false, [], AnswerLanguage.English);
+                })(services);
+            });
+
+        // Limit 2: the first batch is the stuck update and one of another chat; two more wait behind them.
+        const long otherChat = 5151;
+        const long thirdChat = 6161;
+        _api.Deliver(
+            Updates.Private(20, 10, "a stuck question"),
+            Updates.Private(21, 11, "a quick question", chatId: otherChat),
+            Updates.Private(22, 12, "a later question", chatId: otherChat),
+            Updates.Private(23, 13, "a question from a third chat", chatId: thirdChat));
+
+        // The other chat's update in the fetched batch is answered while the stuck one blocks...
+        var quick = Assert.Single(await _api.WaitForMessagesAsync(otherChat, 1));
+        Assert.Equal(11, quick.ReplyTo);
+        var token = await stuck.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(120));
+
+        // ...while the offset holds at the stuck update, so the updates behind the batch are not fetched yet.
+        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Sequence > quick.Sequence && c.Offset == 20), "a poll holding offset 20");
+        Assert.DoesNotContain(_api.CallsOf("getUpdates"), c => c.Offset > 20);
+        Assert.DoesNotContain(_api.CallsOf("sendMessage"), c => c.ReplyTo is 12 or 13);
+        Assert.False(token.IsCancellationRequested);
+
+        // Once the stuck update is given up (Telegram:UpdateTimeoutSeconds, default 120 s) it counts as handled:
+        // the offset moves on and the later updates are fetched and answered.
+        clock.Advance(TimeSpan.FromSeconds(120));
+        var later = await _api.WaitForMessagesAsync(otherChat, 2);
+        Assert.Equal(12, later[1].ReplyTo);
+        Assert.Equal(13, Assert.Single(await _api.WaitForMessagesAsync(thirdChat, 1)).ReplyTo);
+        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 24), "offset 24 after all were handled");
+        Assert.True(token.IsCancellationRequested);
+
+        var polls = _api.CallsOf("getUpdates");
+        Assert.Contains(polls, c => c.Offset == 22);
+        Assert.All(polls, c => Assert.Equal(2, c.Parameters["limit"]!.GetValue<int>()));
+        Assert.DoesNotContain(_api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
+        release.SetResult();
+    }
+
+    [Fact]
+    public async Task A_failing_answer_gets_a_logged_apology_in_the_askers_script_and_the_loop_goes_on()
+    {
+        _host = await TestHosts.StartPollingAsync(_api, services: services =>
+        {
+            services.AddFakeLogging();
+            TestHosts.Answers((request, _) =>
+                request.Question.Contains("boom", StringComparison.Ordinal)
+                    ? throw new InvalidOperationException("boom")
+                    : Task.FromResult(new Answer(request.Question, "fine", false, [], AnswerLanguage.English)))(services);
+        });
+
+        _api.Deliver(
+            Updates.Private(1, 10, "boom"),
+            Updates.Private(2, 11, "這個泡沫會破裂嗎 boom"),
+            Updates.Private(3, 12, "next"));
+        var replies = await _api.WaitForMessagesAsync(Updates.PrivateChat, 3);
+        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 4), "offset past the failed updates");
+
+        Assert.Equal([10, 11, 12], replies.Select(r => r.ReplyTo!.Value));
+        var english = TelegramHtml.AssertValid(replies[0].Text);
+        Assert.StartsWith("Sorry, something went wrong while answering", english);
+        Assert.Contains("抱歉，回答时出错了", english);
+        Assert.Contains("抱歉，回答時出錯了", TelegramHtml.AssertValid(replies[1].Text));
+        Assert.Contains("fine", replies[2].Text);
+
+        // The apology follows the typing indicator, and each failure is logged as an error with its exception.
+        Assert.True(_api.Calls.First(c => c.Method == "sendChatAction").Sequence < replies[0].Sequence);
+        var failures = _host.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 2018).ToList();
+        Assert.Equal(2, failures.Count);
+        Assert.All(failures, r => Assert.Equal(LogLevel.Error, r.Level));
+        Assert.All(failures, r => Assert.Equal("boom", r.Exception?.Message));
+    }
+
+    [Fact]
+    public async Task Html_that_Telegram_cannot_parse_is_sent_again_once_as_plain_text()
+    {
+        _api.FailNext("sendMessage", 400, CantParseEntities);
+        _host = await TestHosts.StartPollingAsync(_api, services: TestHosts.Answers((request, _) => Task.FromResult(new Answer(
+            request.Question,
+            "Valuations <outran> revenue & \"hype\" [1]",
+            false,
+            [new Citation(1, "a", "A & B", "https://example.org/a?x=1&y=2", "q", "Author", "2025-01-01", "https://example.org/a?x=1&y=2")],
+            AnswerLanguage.English))));
+
+        _api.Deliver(Updates.Private(1, 10, "Is AI a bubble?"));
+        var attempts = await _api.WaitForMessagesAsync(Updates.PrivateChat, 2);
+
+        Assert.Equal("html", attempts[0].ParseMode, ignoreCase: true);
+        Assert.Null(attempts[1].ParseMode);
+        Assert.Equal(TelegramHtml.AssertValid(attempts[0].Text), attempts[1].Text);
+        Assert.Contains("Valuations <outran> revenue & \"hype\" [1]", attempts[1].Text);
+        Assert.Contains("[1] A & B — Author, 2025-01-01", attempts[1].Text);
+        Assert.DoesNotContain("<a ", attempts[1].Text);
+        Assert.Equal(10, attempts[1].ReplyTo);
+        Assert.True(attempts[1].Parameters["link_preview_options"]!["is_disabled"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_plain_text_resend_that_fails_too_is_not_tried_again()
+    {
+        _api.FailNext("sendMessage", 400, CantParseEntities);
+        _api.FailNext("sendMessage", 400, CantParseEntities);
         _host = await TestHosts.StartPollingAsync(_api, services: TestHosts.Answers((request, _) =>
-            request.Question.Contains("boom", StringComparison.Ordinal)
-                ? throw new InvalidOperationException("boom")
-                : Task.FromResult(new Answer(request.Question, "fine", false, [], AnswerLanguage.English))));
+            Task.FromResult(new Answer(request.Question, "Answer to " + request.Question, false, [], AnswerLanguage.English))));
 
-        _api.Deliver(Updates.Private(1, 10, "boom"), Updates.Private(2, 11, "next"));
-        var reply = Assert.Single(await _api.WaitForMessagesAsync(Updates.PrivateChat, 1));
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 3), "offset past the failed update");
+        _api.Deliver(Updates.Private(1, 10, "first"), Updates.Private(2, 11, "second"));
 
-        Assert.Equal(11, reply.ReplyTo);
+        // One chat is handled in order: a third attempt for message 10 would come before the reply to 11.
+        var sends = await _api.WaitForMessagesAsync(Updates.PrivateChat, 3);
+        Assert.Equal([10, 10, 11], sends.Take(3).Select(s => s.ReplyTo!.Value));
+        Assert.Equal("html", sends[2].ParseMode, ignoreCase: true);
     }
 
     [Fact]

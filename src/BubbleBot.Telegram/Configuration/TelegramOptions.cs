@@ -28,6 +28,20 @@ public sealed class TelegramOptions
     [Range(0, 50, ErrorMessage = "Telegram:PollingTimeoutSeconds must be between 0 and 50.")]
     public int PollingTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Most updates one getUpdates call returns (<c>Telegram:PollingLimit</c>, Telegram's <c>limit</c>). The offset stays
+    /// at the lowest unfinished update, so this is also how far polling can get ahead of an answer still in flight.
+    /// </summary>
+    [Range(1, 100, ErrorMessage = "Telegram:PollingLimit must be between 1 and 100.")]
+    public int PollingLimit { get; set; } = 100;
+
+    /// <summary>
+    /// Overall time limit of handling one update, answer and replies included (<c>Telegram:UpdateTimeoutSeconds</c>).
+    /// When it runs out the update is given up (logged, no reply) and the chat's next update is handled.
+    /// </summary>
+    [Range(1, 3600, ErrorMessage = "Telegram:UpdateTimeoutSeconds must be between 1 and 3600.")]
+    public double UpdateTimeoutSeconds { get; set; } = 120;
+
     /// <summary>First wait after a network or server error (<c>Telegram:RetryInitialDelaySeconds</c>); it doubles up to the maximum.</summary>
     [Range(0.01, 3600, ErrorMessage = "Telegram:RetryInitialDelaySeconds must be between 0.01 and 3600.")]
     public double RetryInitialDelaySeconds { get; set; } = 1;

@@ -1,12 +1,14 @@
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
 using BubbleBot.Core.Corpus;
+using BubbleBot.Core.Text;
 using BubbleBot.Telegram.Client;
 using BubbleBot.Telegram.Configuration;
 using BubbleBot.Telegram.Rendering;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
+using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
 
@@ -65,7 +67,7 @@ internal sealed class UpdateHandler(
     {
         Log.Answering(logger, message.Id, message.Chat.Id, message.Chat.Type.ToString());
         var conversation = ConversationKey(message, question.ReplyToBot);
-        ChatReply reply;
+        ChatReply? reply;
         // The first indicator goes out before the answer is prepared, so even a quick answer is preceded by it.
         await SendTypingAsync(message.Chat.Id, cancellationToken).ConfigureAwait(false);
         using (var typing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -75,12 +77,27 @@ internal sealed class UpdateHandler(
             {
                 reply = await pipeline.HandleAsync(new IncomingQuestion($"telegram:{from.Id}", conversation, question.Text), cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Anything but our own cancellation (time limit, shutdown) is a failed answer: never leave the user with "typing…" and nothing.
+                Log.AnswerFailed(logger, exception, message.Id, message.Chat.Id);
+                reply = null;
+            }
             finally
             {
                 await typing.CancelAsync().ConfigureAwait(false);
                 await indicator.ConfigureAwait(false);
             }
         }
+
+        if (reply is null)
+        {
+            await SendAsync(message, TelegramRenderer.Notice(Apology(question.Text)), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // A handler given up by the update time limit may come back here later; it must not reply any more.
+        cancellationToken.ThrowIfCancellationRequested();
 
         var html = reply switch
         {
@@ -109,24 +126,59 @@ internal sealed class UpdateHandler(
         var chatId = to.Chat.Id;
         foreach (var part in HtmlSplitter.Split(html))
         {
-            // A network failure after Telegram accepted the message can send it twice; a lost answer would be worse.
-            var sent = await api.CallAsync(
-                "sendMessage",
-                (client, ct) => client.SendMessage(
-                    chatId,
-                    part,
-                    parseMode: ParseMode.Html,
-                    replyParameters: new ReplyParameters { MessageId = to.Id, AllowSendingWithoutReply = true },
-                    linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true },
-                    cancellationToken: ct),
-                options.Value.SendAttempts,
-                cancellationToken).ConfigureAwait(false);
+            Message sent;
+            try
+            {
+                sent = await SendPartAsync(to, part, ParseMode.Html, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApiRequestException exception) when (IsUnparsable(exception))
+            {
+                // Our renderer escapes everything, so this should not happen; if it does, the text still gets through, once.
+                var plain = Html.ToPlainText(part);
+                if (string.IsNullOrWhiteSpace(plain))
+                {
+                    throw;
+                }
+
+                Log.SentAsPlainText(logger, exception, chatId);
+                sent = await SendPartAsync(to, plain, ParseMode.None, cancellationToken).ConfigureAwait(false);
+            }
+
             ids.Add(sent.Id);
         }
 
         Log.Sent(logger, ids.Count, chatId);
         return ids;
     }
+
+    private Task<Message> SendPartAsync(Message to, string text, ParseMode parseMode, CancellationToken cancellationToken) =>
+        // A network failure after Telegram accepted the message can send it twice; a lost answer would be worse.
+        api.CallAsync(
+            "sendMessage",
+            (client, ct) => client.SendMessage(
+                to.Chat.Id,
+                text,
+                parseMode: parseMode,
+                replyParameters: new ReplyParameters { MessageId = to.Id, AllowSendingWithoutReply = true },
+                linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true },
+                cancellationToken: ct),
+            options.Value.SendAttempts,
+            cancellationToken);
+
+    /// <summary>Telegram's 400 "Bad Request: can't parse entities: …" for HTML it cannot parse.</summary>
+    private static bool IsUnparsable(ApiRequestException exception) =>
+        exception.ErrorCode == 400 && exception.Message.Contains("can't parse entities", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The notice for a failed answer. The core's <see cref="AnswerLabels"/> have no label for it, so it is one short
+    /// bilingual line: English, then Chinese in the asker's script.
+    /// </summary>
+    internal static string Apology(string question) =>
+        "Sorry, something went wrong while answering; please try again later. / " + LanguageDetector.Detect(question) switch
+        {
+            AnswerLanguage.TraditionalChinese => "抱歉，回答時出錯了，請稍後再試。",
+            _ => "抱歉，回答时出错了，请稍后再试。",
+        };
 
     private async Task KeepTypingAsync(long chatId, CancellationToken cancellationToken)
     {

@@ -2,7 +2,8 @@ namespace BubbleBot.Telegram.Receiving;
 
 /// <summary>
 /// The getUpdates offset under concurrent handling: it only moves past an update once that update was handled, so
-/// the offset is the lowest unfinished update_id, or one past the highest received when nothing is in flight.
+/// the offset is the lowest unfinished update_id, or one past the highest received when nothing is in flight. An
+/// update is finished when its dispatcher task completes: answered, failed (logged), or given up by the update time limit.
 /// </summary>
 internal sealed class OffsetTracker
 {

@@ -10,8 +10,13 @@ using Telegram.Bot.Types.Enums;
 namespace BubbleBot.Telegram.Receiving;
 
 /// <summary>
-/// Long polling with our own getUpdates loop rather than the library's StartReceiving: the handler only queues an
-/// update, so a slow answer never holds up other chats, and the offset confirms only what was handled.
+/// Long polling with our own getUpdates loop rather than the library's StartReceiving (which asks for more only after
+/// its handler returned): every received update is handed to <see cref="UpdateDispatcher"/>, which answers it in the
+/// background, so a slow answer does not hold up the other chats of its batch. The offset confirms only what was
+/// handled (<see cref="OffsetTracker"/>): it stays at the lowest unfinished update_id, so a crash re-delivers what was
+/// still in flight. Because the Bot API returns at most <c>Telegram:PollingLimit</c> updates from the offset, newer
+/// updates are fetched only once the lowest unfinished one is done; an update given up by
+/// <c>Telegram:UpdateTimeoutSeconds</c> counts as done, which bounds that wait.
 /// </summary>
 internal sealed class PollingService(
     TelegramApi api,
@@ -20,8 +25,6 @@ internal sealed class PollingService(
     IOptions<TelegramOptions> options,
     ILogger<PollingService> logger) : BackgroundService
 {
-    private const int BatchLimit = 100;
-
     // While an answer is in flight getUpdates returns its update again at once; poll at this pace (or on progress) instead of spinning.
     private static readonly TimeSpan PendingPollInterval = TimeSpan.FromSeconds(1);
     private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message];
@@ -43,6 +46,7 @@ internal sealed class PollingService(
         }
 
         var failures = 0;
+        var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -51,8 +55,8 @@ internal sealed class PollingService(
                 var progress = _offset.NextProgress();
                 var updates = await api.Client.GetUpdates(
                     _offset.Offset,
-                    BatchLimit,
-                    waitForNews ? options.Value.PollingTimeoutSeconds : 0,
+                    settings.PollingLimit,
+                    waitForNews ? settings.PollingTimeoutSeconds : 0,
                     AllowedUpdates,
                     stoppingToken).ConfigureAwait(false);
                 failures = 0;

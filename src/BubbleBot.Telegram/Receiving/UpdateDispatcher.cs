@@ -1,16 +1,24 @@
+using BubbleBot.Telegram.Configuration;
+using BubbleBot.Telegram.Handling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Telegram.Bot.Types;
-using BubbleBot.Telegram.Handling;
 
 namespace BubbleBot.Telegram.Receiving;
 
 /// <summary>
 /// Hands updates from polling or the webhook to <see cref="UpdateHandler"/>: updates of one chat one after the other
 /// (a keyed serial queue), different chats concurrently. A repeated update_id is dropped, a failing update is logged
-/// and never stops anything, and <see cref="DrainAsync"/> lets answers in flight finish on shutdown.
+/// and never stops anything, each update's handling is limited to <c>Telegram:UpdateTimeoutSeconds</c> (then given up,
+/// so one stuck answer holds up its own chat for at most that long), and <see cref="DrainAsync"/> lets answers in
+/// flight finish on shutdown.
 /// </summary>
-internal sealed class UpdateDispatcher(IServiceScopeFactory scopes, ILogger<UpdateDispatcher> logger) : IDisposable
+internal sealed class UpdateDispatcher(
+    IServiceScopeFactory scopes,
+    IOptions<TelegramOptions> options,
+    TimeProvider time,
+    ILogger<UpdateDispatcher> logger) : IDisposable
 {
     private const int RememberedIds = 4096;
 
@@ -77,16 +85,51 @@ internal sealed class UpdateDispatcher(IServiceScopeFactory scopes, ILogger<Upda
     private async Task RunAfterAsync(Task previous, Update update)
     {
         await previous.ConfigureAwait(false);
+
+        // The limit starts when this update's turn comes, not when it was queued behind the chat's earlier ones.
+        var timeout = TimeSpan.FromSeconds(options.Value.UpdateTimeoutSeconds);
+        var limit = new CancellationTokenSource(timeout, time);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, limit.Token);
+        var handling = HandleInScopeAsync(update, linked.Token);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var handler = scope.ServiceProvider.GetRequiredService<UpdateHandler>();
-            await handler.HandleAsync(update, _abort.Token).ConfigureAwait(false);
+            // WaitAsync gives up even on a handler that does not observe the token; it keeps running detached, with
+            // its token cancelled, so it cannot send anything any more.
+            await handling.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !_abort.IsCancellationRequested)
+        {
+            Log.UpdateTimedOut(logger, update.Id, timeout.TotalSeconds);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // The shutdown timeout ran out; DrainAsync has logged how many answers were cancelled.
         }
         catch (Exception exception)
         {
             Log.UpdateFailed(logger, exception, update.Id);
         }
+        finally
+        {
+            // A detached handler may still hold the tokens: release them (and observe its outcome) when it ends.
+            _ = handling.ContinueWith(
+                done =>
+                {
+                    _ = done.Exception;
+                    linked.Dispose();
+                    limit.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private async Task HandleInScopeAsync(Update update, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var handler = scope.ServiceProvider.GetRequiredService<UpdateHandler>();
+        await handler.HandleAsync(update, cancellationToken).ConfigureAwait(false);
     }
 
     private bool Remember(int updateId)

@@ -1,9 +1,11 @@
+using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace BubbleBot.Telegram.Rendering;
 
 /// <summary>Escaping for Telegram's HTML parse mode: everything from the corpus or a user goes through here.</summary>
-internal static class Html
+internal static partial class Html
 {
     /// <summary>Escapes text content: <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> are the only characters the parser cares about.</summary>
     public static string Escape(string? text)
@@ -41,4 +43,13 @@ internal static class Html
 
         return $"<a href=\"{EscapeAttribute(url)}\">{Escape(text)}</a>";
     }
+
+    /// <summary>
+    /// The visible text of a message for sending without a parse mode: tags removed, entities decoded. Only what looks
+    /// like a tag is removed, so a stray "&lt;" in the text survives.
+    /// </summary>
+    public static string ToPlainText(string html) => WebUtility.HtmlDecode(Tag().Replace(html, string.Empty));
+
+    [GeneratedRegex("""</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>""")]
+    private static partial Regex Tag();
 }

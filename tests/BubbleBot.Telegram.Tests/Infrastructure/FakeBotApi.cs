@@ -20,6 +20,9 @@ public sealed record ApiCall(int Sequence, string Method, string Token, JsonObje
     public int? ReplyTo => Parameters["reply_parameters"]?["message_id"]?.GetValue<int>();
 
     public int? Offset => Parameters["offset"]?.GetValue<int>();
+
+    /// <summary>The parse_mode a sendMessage asked for; null when it was sent without one (plain text).</summary>
+    public string? ParseMode => Parameters["parse_mode"]?.GetValue<string>() is { Length: > 0 } mode ? mode : null;
 }
 
 /// <summary>
