@@ -47,6 +47,21 @@ internal static partial class Log
     [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Discord adapter stopped")]
     public static partial void Stopped(ILogger logger);
 
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Discord session start limit reached (no Identify left today); waiting {Delay} before identifying")]
+    public static partial void SessionStartLimitReached(ILogger logger, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Discord gateway connection failed or was lost; reconnecting")]
+    public static partial void ConnectionLost(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Discord READY carried no usable session_id or resume_gateway_url; the session cannot be resumed, the next connection identifies afresh")]
+    public static partial void NotResumable(ILogger logger);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Sending a Discord heartbeat failed; reconnecting")]
+    public static partial void HeartbeatFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "Retrying Discord slash command registration in {Delay}")]
+    public static partial void CommandRegistrationRetry(ILogger logger, TimeSpan delay);
+
     [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Registered {Count} Discord slash commands ({Scope})")]
     public static partial void CommandsRegistered(ILogger logger, int count, string scope);
 
@@ -65,6 +80,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 3033, Level = LogLevel.Error, Message = "Discord refused {Route} (403 Forbidden, code {Code}): the bot lacks a permission there (View Channels, Send Messages, Embed Links, Read Message History)")]
     public static partial void Forbidden(ILogger logger, string route, int? code);
 
+    [LoggerMessage(EventId = 3035, Level = LogLevel.Warning, Message = "Discord rejected an interaction token (401, code {Code}) on {Route}: it expired (15 minutes) or is invalid. The bot token is not affected")]
+    public static partial void InteractionTokenRejected(ILogger logger, string route, int? code);
+
+    [LoggerMessage(EventId = 3036, Level = LogLevel.Warning, Message = "Discord answered {Route} with {Status}; not retried, since repeating this request could post it twice")]
+    public static partial void ServerErrorNotRetried(ILogger logger, string route, int status);
+
     [LoggerMessage(EventId = 3034, Level = LogLevel.Debug, Message = "Discord bucket for {Route} is exhausted; waiting {Delay}")]
     public static partial void BucketWait(ILogger logger, string route, TimeSpan delay);
 
@@ -79,6 +100,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3043, Level = LogLevel.Debug, Message = "Ignoring a Discord message from guild {GuildId}, which is not in Discord:AllowedGuildIds")]
     public static partial void GuildNotAllowed(ILogger logger, string guildId);
+
+    [LoggerMessage(EventId = 3045, Level = LogLevel.Warning, Message = "Dropping a Discord /ask that waited {Age} in the queue: its interaction token (valid 15 minutes) is about to expire")]
+    public static partial void AskExpired(ILogger logger, TimeSpan age);
 
     [LoggerMessage(EventId = 3044, Level = LogLevel.Warning, Message = "Discord gateway dispatch {EventName} could not be handled")]
     public static partial void DispatchFailed(ILogger logger, Exception exception, string eventName);

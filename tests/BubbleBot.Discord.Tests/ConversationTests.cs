@@ -1,5 +1,7 @@
 using System.Text.Json;
+using BubbleBot.Discord.Handling;
 using BubbleBot.Discord.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BubbleBot.Discord.Tests;
 
@@ -111,6 +113,59 @@ public sealed class ConversationTests
 
         Assert.Equal(first.Body!.Value.GetRawText(), second.Body!.Value.GetRawText());
         Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task Global_rate_limit_does_not_delay_the_interaction_acknowledgement()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        var posts = 0;
+        bot.Discord.Reply = r => r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal) && Interlocked.Increment(ref posts) == 1
+            ? new FakeReply(429, """{"message":"You are being rate limited.","retry_after":30,"global":true}""")
+            : null;
+        var connection = await bot.ReadyAsync();
+
+        // A reply to a mention runs into a global 429: every bot-token route is blocked for 30 s.
+        await connection.SendDispatchAsync("MESSAGE_CREATE", 2, Message("507", $"<@100> {Question}"));
+        await bot.Discord.NextRequestAsync("POST", $"/channels/{FakeIds.Channel}/messages");
+        await bot.Time.WaitForTimerAsync(TimeSpan.FromSeconds(30));
+
+        // With the clock standing still, /ask is still deferred (type 5) and its answer edited in: interaction
+        // endpoints are not bound to the global rate limit.
+        await connection.SendDispatchAsync("INTERACTION_CREATE", 3, Interaction("ask", Question));
+        var callback = await bot.Discord.NextRequestAsync("POST", "/interactions/");
+        Assert.Equal(5, callback.Body!.Value.GetProperty("type").GetInt32());
+        await bot.Discord.NextRequestAsync("PATCH", "/webhooks/");
+        Assert.Equal(1, Volatile.Read(ref posts));
+
+        // The held-back reply goes out when the global block ends.
+        bot.Time.Advance(TimeSpan.FromSeconds(30));
+        await bot.Discord.NextRequestAsync("POST", $"/channels/{FakeIds.Channel}/messages");
+        Assert.Equal(2, Volatile.Read(ref posts));
+    }
+
+    [Fact]
+    public async Task Ask_that_waited_too_long_is_dropped_without_answering()
+    {
+        await using var bot = await BotHarness.StartAsync(start: false);
+        var responder = bot.Host.Services.GetRequiredService<DiscordResponder>();
+        var interaction = new IncomingInteraction("600", "interaction-token", FakeIds.Application, FakeIds.Channel, FakeIds.Guild,
+            FakeIds.User, "ask", Question, "en-US");
+        var receivedAt = bot.Time.GetUtcNow();
+
+        // Over 14 minutes in the queue: the 15-minute token is about to expire, so no answer is computed or sent.
+        bot.Time.Advance(DiscordResponder.MaxAskAge + TimeSpan.FromSeconds(1));
+        await responder.HandleAsync(new AskWork(interaction, receivedAt), CancellationToken.None).WaitAsync(FakeDiscord.Timeout);
+        var logs = bot.Logs.GetSnapshot();
+        Assert.Contains(logs, r => r.Id.Id == 3045);
+        Assert.DoesNotContain(logs, r => r.Id.Id == 3040);
+
+        // One that waited less is answered as usual, and its edit is the first REST call made.
+        await responder.HandleAsync(new AskWork(interaction, bot.Time.GetUtcNow() - TimeSpan.FromMinutes(13)), CancellationToken.None)
+            .WaitAsync(FakeDiscord.Timeout);
+        var first = await bot.Discord.NextRequestAsync(_ => true);
+        Assert.Equal(("PATCH", $"/webhooks/{FakeIds.Application}/interaction-token/messages/@original"), (first.Method, first.Path));
+        Assert.Single(bot.Logs.GetSnapshot(), r => r.Id.Id == 3040);
     }
 
     internal static void AssertPingsNobody(JsonElement message)

@@ -106,13 +106,15 @@ public sealed class GatewayTests
         await connection.SendAsync(new { op = 9, d = false });
         await connection.Closed.WaitAsync(FakeDiscord.Timeout);
 
-        // 1–5 s (here 3 s with jitter 0.5); Identify itself keeps 5 s between attempts.
-        await bot.Time.AdvanceWhenWaitingAsync(TimeSpan.FromSeconds(3));
-        var fresh = await bot.Discord.NextConnectionAsync();
+        // Op 9 asks for 1–5 s (here 3 s with jitter 0.5); the fresh-session backoff (5 s × 0.75) and the 5 s between
+        // Identifies are longer, so the single wait before the new connection is 5 s. The adapter's close of the old
+        // connection also arms a 5 s close timeout: both timers exist before time moves.
+        await bot.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+        await bot.Time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, bot.Discord.ConnectionCount);
+        bot.Time.Advance(TimeSpan.FromSeconds(5));
+        var (fresh, identify) = await bot.AcceptAsync();
         Assert.StartsWith("/gateway", fresh.Path);
-        await fresh.SendHelloAsync(BotHarness.HeartbeatMs);
-        await bot.Time.AdvanceWhenWaitingAsync(TimeSpan.FromSeconds(2));
-        var identify = await fresh.ReceiveAsync();
         Assert.Equal(2, identify.GetProperty("op").GetInt32());
     }
 

@@ -22,12 +22,32 @@ internal sealed class DiscordGatewayService(
     TimeProvider time,
     ILogger<DiscordGatewayService> logger) : BackgroundService
 {
+    /// <summary>Backoff after consecutive failed connections (or unexpected errors): 1 s doubling, capped.</summary>
+    private static readonly TimeSpan FailureBackoffBase = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Backoff before a fresh Identify, on the count of consecutive fresh sessions: 5 s doubling, capped at 5 minutes.
+    /// Every Identify counts against Discord's daily session_start_limit (about 1,000; going over resets the bot
+    /// token), so a loop of READY → close → Identify must slow down. Resumes do not count.
+    /// </summary>
+    private static readonly TimeSpan IdentifyBackoffBase = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxIdentifyBackoff = TimeSpan.FromMinutes(5);
+
+    /// <summary>A session that stayed up this long ends the run of consecutive fresh sessions.</summary>
+    private static readonly TimeSpan StableSession = TimeSpan.FromMinutes(5);
+
     private static readonly TimeSpan IdentifySpacing = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RegistrationRetryBase = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxRegistrationRetry = TimeSpan.FromMinutes(30);
 
     private readonly GatewaySession _session = new();
     private DateTimeOffset? _lastIdentify;
+
+    // Consecutive fresh sessions (Identifies sent). READY does not reset it; only a session that stayed up StableSession does.
+    private int _freshSessions;
     private int _commandsRegistered;
+    private int _registering;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,53 +70,118 @@ internal sealed class DiscordGatewayService(
         }
     }
 
+    /// <summary>
+    /// Connects, and reconnects until the host stops. Only a fatal close code (or a 401 on <c>GET /gateway/bot</c>)
+    /// ends it early; any other error is logged and retried with backoff, so the adapter never takes the host down.
+    /// </summary>
     private async Task RunAsync(int intents, CancellationToken stoppingToken)
     {
+        // The cached gateway URL: configured, or the first one GET /gateway/bot gave.
         var gatewayUrl = string.IsNullOrWhiteSpace(options.Value.GatewayUrl) ? null : options.Value.GatewayUrl;
-        var failures = 0;
+        var failures = 0;           // consecutive connections (or attempts) that never reached READY/RESUMED
+        TimeSpan? requested = null; // the wait the previous connection asked for (zero = reconnect at once)
         while (!stoppingToken.IsCancellationRequested)
         {
-            Outcome outcome;
             try
             {
-                gatewayUrl ??= (await rest.GetGatewayBotAsync(stoppingToken)).Url;
                 var resume = _session.CanResume;
-                outcome = await RunConnectionAsync(resume ? _session.ResumeUrl! : gatewayUrl, resume, intents, stoppingToken);
+                await DelayAsync(NextDelay(requested, failures, resume), stoppingToken);
+                requested = null;
+
+                string url;
+                if (resume)
+                {
+                    url = _session.ResumeUrl!;
+                }
+                else
+                {
+                    var info = await WaitForSessionStartAsync(stoppingToken);
+                    url = gatewayUrl ??= info.Url;
+                }
+
+                var outcome = await RunConnectionAsync(url, resume, intents, stoppingToken);
+                if (outcome.Stop)
+                {
+                    if (outcome.CloseCode is { } code)
+                    {
+                        Log.FatalClose(logger, code, GatewayCloseCodes.Describe(code));
+                    }
+
+                    return;
+                }
+
+                if (outcome.FreshSession)
+                {
+                    _session.Reset();
+                }
+
+                failures = outcome.Established ? 0 : failures + 1;
+                requested = outcome.Delay;
             }
             catch (DiscordApiException exception) when (exception.Status is System.Net.HttpStatusCode.Unauthorized)
             {
                 Log.FatalClose(logger, 401, "Discord rejected Discord:Token when asked for the gateway URL");
                 return;
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested
-                && exception is WebSocketException or HttpRequestException or IOException or JsonException or DiscordApiException
-                    or OperationCanceledException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                var wait = Backoff(failures++);
-                Log.ConnectionFailed(logger, exception, wait);
-                await DelayAsync(wait, stoppingToken);
-                continue;
+                // Anything unexpected (a bug, a malformed payload, an unreachable API): log, back off, try again,
+                // asking for the gateway URL again in case the cached one is what fails.
+                failures++;
+                gatewayUrl = string.IsNullOrWhiteSpace(options.Value.GatewayUrl) ? null : options.Value.GatewayUrl;
+                requested = Backoff(failures - 1, FailureBackoffBase, MaxBackoff);
+                Log.ConnectionFailed(logger, exception, requested.Value);
             }
-
-            if (outcome.Stop)
-            {
-                if (outcome.CloseCode is { } code)
-                {
-                    Log.FatalClose(logger, code, GatewayCloseCodes.Describe(code));
-                }
-
-                return;
-            }
-
-            if (outcome.FreshSession)
-            {
-                _session.Reset();
-            }
-
-            failures = outcome.Established ? 0 : failures + 1;
-            var delay = outcome.Delay ?? Backoff(failures - 1);
-            await DelayAsync(delay, stoppingToken);
         }
+    }
+
+    /// <summary>
+    /// How long to wait before the next connection: what the last one asked for, else backoff on consecutive
+    /// failures; before a fresh Identify at least the backoff on consecutive fresh sessions and the Identify spacing.
+    /// </summary>
+    private TimeSpan NextDelay(TimeSpan? requested, int failures, bool resume)
+    {
+        var delay = requested ?? Backoff(failures - 1, FailureBackoffBase, MaxBackoff);
+        if (resume)
+        {
+            return delay;
+        }
+
+        var identifyBackoff = Backoff(_freshSessions, IdentifyBackoffBase, MaxIdentifyBackoff);
+        if (identifyBackoff > delay)
+        {
+            delay = identifyBackoff;
+        }
+
+        if (_lastIdentify is { } last && last + IdentifySpacing - time.GetUtcNow() is var spacing && spacing > delay)
+        {
+            delay = spacing;
+        }
+
+        return delay;
+    }
+
+    /// <summary>
+    /// Before every fresh Identify: refreshes <c>GET /gateway/bot</c> and, while no session starts remain, waits
+    /// <c>reset_after</c> (Identifying anyway would end every session and reset the bot token).
+    /// </summary>
+    private async Task<GatewayBotInfo> WaitForSessionStartAsync(CancellationToken stoppingToken)
+    {
+        var info = await rest.GetGatewayBotAsync(stoppingToken);
+        while (info.SessionStartsRemaining is <= 0)
+        {
+            var wait = TimeSpan.FromMilliseconds(Math.Max(info.SessionStartResetAfterMs ?? 0, 0));
+            if (wait < IdentifySpacing)
+            {
+                wait = IdentifySpacing;
+            }
+
+            Log.SessionStartLimitReached(logger, wait);
+            await Task.Delay(wait, time, stoppingToken);
+            info = await rest.GetGatewayBotAsync(stoppingToken);
+        }
+
+        return info;
     }
 
     private async Task<Outcome> RunConnectionAsync(string url, bool resume, int intents, CancellationToken stoppingToken)
@@ -119,7 +204,7 @@ internal sealed class DiscordGatewayService(
 
                 if (hello.RootElement.GetInt("op") is not GatewayOpcode.Hello
                     || hello.RootElement.GetObject("d") is not { } helloData
-                    || !helloData.TryGetProperty("heartbeat_interval", out var intervalElement))
+                    || HeartbeatInterval(helloData) is not { } interval)
                 {
                     Log.UnexpectedPayload(logger, hello.RootElement.GetInt("op") ?? -1);
                     await socket.CloseAsync(GatewayCloseCodes.ClientReconnect, "expected hello");
@@ -127,7 +212,7 @@ internal sealed class DiscordGatewayService(
                 }
 
                 // Started before Identify so the first beat's timer exists before anything else happens.
-                heartbeat = HeartbeatAsync(socket, state, TimeSpan.FromMilliseconds(intervalElement.GetDouble()), connection);
+                heartbeat = HeartbeatAsync(socket, state, interval, connection);
             }
 
             if (resume)
@@ -140,6 +225,7 @@ internal sealed class DiscordGatewayService(
                 await WaitForIdentifySlotAsync(connection.Token);
                 await socket.SendAsync(new GatewayPayload<IdentifyData>(GatewayOpcode.Identify,
                     new IdentifyData(options.Value.Token, intents, IdentifyProperties.Instance)), connection.Token);
+                _freshSessions++;
             }
 
             while (true)
@@ -157,24 +243,33 @@ internal sealed class DiscordGatewayService(
                 }
             }
         }
-        catch (OperationCanceledException) when (state.Zombie && !stoppingToken.IsCancellationRequested)
-        {
-            return new Outcome(Established: state.Established, Delay: TimeSpan.Zero);
-        }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: 1000 ends the session so the bot shows offline at once.
             await socket.CloseAsync((int)WebSocketCloseStatus.NormalClosure, "shutting down");
             throw;
         }
-        catch (WebSocketException) when (state.Zombie && !stoppingToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or IOException)
         {
-            return new Outcome(Established: state.Established, Delay: TimeSpan.Zero);
+            // A zombie connection we dropped ourselves (resume at once), a failed connect, or a dropped connection
+            // (a failed heartbeat cancels the connection too). The session, if any, stays resumable.
+            if (!state.Zombie && !stoppingToken.IsCancellationRequested)
+            {
+                Log.ConnectionLost(logger, exception);
+            }
+
+            return new Outcome(Established: state.Established, Delay: state.Zombie ? TimeSpan.Zero : null);
         }
         finally
         {
             await connection.CancelAsync();
             await heartbeat;
+
+            // A session that stayed up a while ends the run of consecutive fresh sessions (and their backoff).
+            if (state.EstablishedAt is { } established && time.GetUtcNow() - established >= StableSession)
+            {
+                _freshSessions = 0;
+            }
         }
     }
 
@@ -222,18 +317,18 @@ internal sealed class DiscordGatewayService(
                 case "READY":
                     var user = d.GetObject("user");
                     var applicationId = d.GetObject("application")?.GetString("id") ?? user?.GetString("id") ?? string.Empty;
-                    _session.Ready(d.GetString("session_id") ?? string.Empty, d.GetString("resume_gateway_url") ?? string.Empty,
-                        user?.GetString("id") ?? string.Empty, applicationId);
-                    state.Established = true;
-                    Log.Ready(logger, user?.GetString("username") ?? "?", _session.UserId!, applicationId);
-                    if (Interlocked.Exchange(ref _commandsRegistered, 1) == 0)
+                    if (!_session.Ready(d.GetString("session_id"), d.GetString("resume_gateway_url"), user?.GetString("id") ?? string.Empty, applicationId))
                     {
-                        queue.Run("command registration", ct => responder.RegisterCommandsAsync(applicationId, ct), stoppingToken);
+                        // Without both, a Resume cannot work: the next connection identifies afresh on the cached gateway URL.
+                        Log.NotResumable(logger);
                     }
 
+                    state.Establish(time.GetUtcNow());
+                    Log.Ready(logger, user?.GetString("username") ?? "?", _session.UserId!, applicationId);
+                    RegisterCommands(applicationId, stoppingToken);
                     break;
                 case "RESUMED":
-                    state.Established = true;
+                    state.Establish(time.GetUtcNow());
                     Log.Resumed(logger, _session.Sequence);
                     break;
                 case "MESSAGE_CREATE" when _session.UserId is { } botId:
@@ -253,12 +348,56 @@ internal sealed class DiscordGatewayService(
                     break;
             }
         }
-        catch (Exception exception) when (exception is InvalidOperationException or JsonException or FormatException or KeyNotFoundException)
+        catch (Exception exception)
         {
-            // One malformed event never ends the receive loop.
+            // One malformed event (or a bug in handling it) never ends the receive loop.
             Log.DispatchFailed(logger, exception, name ?? "?");
         }
     }
+
+    /// <summary>
+    /// Registers the slash commands once per process. The flag is set only after Discord accepted them: a failure
+    /// is retried with backoff (30 s doubling, capped at 30 minutes), and a later READY retries too when no attempt is
+    /// under way.
+    /// </summary>
+    private void RegisterCommands(string applicationId, CancellationToken stoppingToken)
+    {
+        if (applicationId.Length == 0 || Volatile.Read(ref _commandsRegistered) != 0
+            || Interlocked.CompareExchange(ref _registering, 1, 0) != 0)
+        {
+            return;
+        }
+
+        queue.Run("command registration", async ct =>
+        {
+            try
+            {
+                for (var attempt = 1; ; attempt++)
+                {
+                    if (await responder.RegisterCommandsAsync(applicationId, ct))
+                    {
+                        Volatile.Write(ref _commandsRegistered, 1);
+                        return;
+                    }
+
+                    var wait = Backoff(attempt, RegistrationRetryBase, MaxRegistrationRetry);
+                    Log.CommandRegistrationRetry(logger, wait);
+                    await Task.Delay(wait, time, ct);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _registering, 0);
+            }
+        }, stoppingToken);
+    }
+
+    /// <summary><c>heartbeat_interval</c> from Hello, or null when it is missing, not a number, or not a sane duration.</summary>
+    private static TimeSpan? HeartbeatInterval(JsonElement hello) =>
+        hello.TryGetProperty("heartbeat_interval", out var element) && element.ValueKind == JsonValueKind.Number
+            && element.TryGetDouble(out var ms) && double.IsFinite(ms) && ms >= 1 && ms <= int.MaxValue
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
 
     private async Task HeartbeatAsync(GatewaySocket socket, ConnectionState state, TimeSpan interval, CancellationTokenSource connection)
     {
@@ -287,9 +426,14 @@ internal sealed class DiscordGatewayService(
         catch (OperationCanceledException)
         {
         }
-        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
+        catch (Exception exception)
         {
-            // The receive loop sees the broken connection too and reconnects.
+            // The receive loop sees the broken (here: cancelled) connection and reconnects.
+            if (exception is not (WebSocketException or ObjectDisposedException))
+            {
+                Log.HeartbeatFailed(logger, exception);
+            }
+
             await connection.CancelAsync();
         }
     }
@@ -322,14 +466,18 @@ internal sealed class DiscordGatewayService(
         _lastIdentify = time.GetUtcNow();
     }
 
-    private TimeSpan Backoff(int failures)
+    /// <summary>
+    /// Exponential backoff with jitter: zero for <paramref name="attempt"/> ≤ 0, else a ceiling of
+    /// <paramref name="baseDelay"/> × 2^(attempt − 1) (at most <paramref name="max"/>), of which 50–100 % is waited.
+    /// </summary>
+    private TimeSpan Backoff(int attempt, TimeSpan baseDelay, TimeSpan max)
     {
-        if (failures <= 0)
+        if (attempt <= 0)
         {
             return TimeSpan.Zero;
         }
 
-        var ceiling = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(failures - 1, 10))));
+        var ceiling = TimeSpan.FromSeconds(Math.Min(max.TotalSeconds, baseDelay.TotalSeconds * Math.Pow(2, Math.Min(attempt - 1, 20))));
         return ceiling * (0.5 + (jitter.Next() / 2));
     }
 
@@ -366,6 +514,15 @@ internal sealed class DiscordGatewayService(
         public volatile bool Zombie;
 
         public volatile bool Established;
+
+        /// <summary>When READY or RESUMED arrived; written by the receive loop only.</summary>
+        public DateTimeOffset? EstablishedAt { get; private set; }
+
+        public void Establish(DateTimeOffset now)
+        {
+            EstablishedAt ??= now;
+            Established = true;
+        }
 
         public bool TryBeginBeat() => Interlocked.Exchange(ref _awaitingAck, 1) == 0;
 

@@ -27,13 +27,23 @@ internal sealed class GatewaySession
 
     public void Track(long sequence) => Interlocked.Exchange(ref _sequence, sequence);
 
-    public void Ready(string sessionId, string resumeUrl, string userId, string applicationId)
+    /// <summary>
+    /// Records READY. A missing or empty <c>session_id</c>, or a <c>resume_gateway_url</c> that is not an absolute
+    /// ws(s) URL, leaves the session not resumable (the next connection identifies afresh on the cached gateway URL);
+    /// false then.
+    /// </summary>
+    public bool Ready(string? sessionId, string? resumeUrl, string userId, string applicationId)
     {
-        SessionId = sessionId;
-        ResumeUrl = resumeUrl;
         UserId = userId;
         ApplicationId = applicationId;
+        var resumable = !string.IsNullOrWhiteSpace(sessionId) && IsGatewayUrl(resumeUrl);
+        SessionId = resumable ? sessionId : null;
+        ResumeUrl = resumable ? resumeUrl : null;
+        return resumable;
     }
+
+    public static bool IsGatewayUrl(string? url) =>
+        !string.IsNullOrWhiteSpace(url) && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == "wss" || uri.Scheme == "ws");
 
     /// <summary>Forget the session (a fresh Identify follows); who the bot is stays known.</summary>
     public void Reset()

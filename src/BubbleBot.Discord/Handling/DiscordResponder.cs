@@ -26,6 +26,12 @@ internal sealed class DiscordResponder(
 
     private static readonly TimeSpan TypingRenewal = TimeSpan.FromSeconds(8);
 
+    /// <summary>
+    /// Interaction tokens last 15 minutes; an /ask that waited longer than this in the queue is dropped, since its
+    /// answer could no longer be delivered (and the call would only add to the 401s Discord counts towards IP bans).
+    /// </summary>
+    public static readonly TimeSpan MaxAskAge = TimeSpan.FromMinutes(14);
+
     public static IReadOnlyList<ApplicationCommand> Commands { get; } =
     [
         new("ask", "Ask a question about the AI-bubble debate",
@@ -36,21 +42,24 @@ internal sealed class DiscordResponder(
     public Task HandleAsync(DiscordWork work, CancellationToken cancellationToken) => work switch
     {
         MessageWork message => AnswerMessageAsync(message.Message, cancellationToken),
-        AskWork ask => AnswerAskAsync(ask.Interaction, cancellationToken),
+        AskWork ask => AnswerAskAsync(ask, cancellationToken),
         _ => Task.CompletedTask,
     };
 
-    public async Task RegisterCommandsAsync(string applicationId, CancellationToken cancellationToken)
+    /// <summary>Registers the slash commands; false (logged) when Discord refused or could not be reached.</summary>
+    public async Task<bool> RegisterCommandsAsync(string applicationId, CancellationToken cancellationToken)
     {
         var guildId = string.IsNullOrWhiteSpace(options.Value.GuildId) ? null : options.Value.GuildId;
         try
         {
             await rest.BulkOverwriteCommandsAsync(applicationId, guildId, Commands, cancellationToken);
             Log.CommandsRegistered(logger, Commands.Count, guildId is null ? "global" : "guild " + guildId);
+            return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             Log.CommandRegistrationFailed(logger, exception);
+            return false;
         }
     }
 
@@ -71,7 +80,7 @@ internal sealed class DiscordResponder(
         {
             case "ask":
                 await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred, cancellationToken);
-                if (!queue.TryEnqueue(new AskWork(interaction)))
+                if (!queue.TryEnqueue(new AskWork(interaction, time.GetUtcNow())))
                 {
                     await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, DiscordMessageRenderer.Notice(Sorry), cancellationToken);
                 }
@@ -132,8 +141,17 @@ internal sealed class DiscordResponder(
         Remember(scope.ServiceProvider, reply, message.ConversationKey, sentId);
     }
 
-    private async Task AnswerAskAsync(IncomingInteraction interaction, CancellationToken cancellationToken)
+    private async Task AnswerAskAsync(AskWork work, CancellationToken cancellationToken)
     {
+        var interaction = work.Interaction;
+        var age = time.GetUtcNow() - work.ReceivedAt;
+        if (age > MaxAskAge)
+        {
+            // The token is (nearly) expired: answering would waste the answer layer and end in a 401.
+            Log.AskExpired(logger, age);
+            return;
+        }
+
         var userKey = DiscordEvents.UserKey(interaction.UserId);
         Log.Question(logger, userKey, interaction.GuildId is null ? "a DM (/ask)" : "guild " + interaction.GuildId + " (/ask)");
         var conversation = DiscordEvents.AskConversation(interaction.ChannelId, interaction.UserId);

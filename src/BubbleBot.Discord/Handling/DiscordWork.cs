@@ -9,7 +9,8 @@ internal abstract record DiscordWork(string Kind);
 
 internal sealed record MessageWork(IncomingMessage Message) : DiscordWork("message");
 
-internal sealed record AskWork(IncomingInteraction Interaction) : DiscordWork("slash command");
+/// <summary>An /ask to answer; <paramref name="ReceivedAt"/> dates its interaction token, which Discord honours for 15 minutes.</summary>
+internal sealed record AskWork(IncomingInteraction Interaction, DateTimeOffset ReceivedAt) : DiscordWork("slash command");
 
 /// <summary>
 /// The adapter's background work: a bounded queue of answers worked by a few consumers, and short tracked tasks

@@ -9,7 +9,8 @@ namespace BubbleBot.Discord.Rest;
 
 /// <summary>
 /// The REST calls the adapter makes, over a named <see cref="HttpClient"/> from <see cref="IHttpClientFactory"/>.
-/// Discord's rate limits, 429s and 5xx are handled here by Discord's rules rather than by a generic retry policy.
+/// Discord's rate limits, 429s and 5xx are handled here by Discord's rules rather than by a generic retry policy:
+/// 429s wait <c>retry_after</c>; 5xx are repeated (with backoff) only for idempotent requests; 401/403 never are.
 /// </summary>
 internal sealed class DiscordRestClient(
     IHttpClientFactory httpClients,
@@ -42,7 +43,7 @@ internal sealed class DiscordRestClient(
     }
 
     public Task TriggerTypingAsync(string channelId, CancellationToken cancellationToken) =>
-        SendAndForgetAsync(HttpMethod.Post, $"channels/{channelId}/typing", new RestRoute("POST /channels/{channel_id}/typing", channelId), null, cancellationToken);
+        SendAndForgetAsync(HttpMethod.Post, $"channels/{channelId}/typing", new RestRoute(RestRoute.TypingTemplate, channelId), null, cancellationToken);
 
     /// <summary>Posts a message and returns its id.</summary>
     public async Task<string?> CreateMessageAsync(string channelId, MessagePayload message, CancellationToken cancellationToken)
@@ -122,12 +123,21 @@ internal sealed class DiscordRestClient(
                         limits.Block(route, retryAfter, global);
                         Log.RateLimited(logger, route.Template, retryAfter, global);
                         continue;
+                    case HttpStatusCode.Unauthorized when route.IsInteraction:
+                        // The interaction token expired (15 minutes) or is invalid (code 50027); the bot token is fine.
+                        Log.InteractionTokenRejected(logger, route.Template, error.Code);
+                        break;
                     case HttpStatusCode.Unauthorized:
                         limits.MarkUnauthorized();
                         Log.Unauthorized(logger, route.Template);
                         break;
                     case HttpStatusCode.Forbidden:
                         Log.Forbidden(logger, route.Template, error.Code);
+                        break;
+                    case >= HttpStatusCode.InternalServerError when !route.IsIdempotent:
+                        // A 5xx does not say whether Discord acted on the request: posting again could post twice.
+                        // Message POSTs (and interaction callbacks) are therefore not repeated; the caller gets the error.
+                        Log.ServerErrorNotRetried(logger, route.Template, (int)response.StatusCode);
                         break;
                     case >= HttpStatusCode.InternalServerError when serverErrors++ < Max5xxRetries:
                         var delay = ServerErrorBaseDelay * Math.Pow(2, serverErrors - 1);
@@ -168,5 +178,8 @@ internal sealed class DiscordRestClient(
     private sealed record ErrorBody(int? Code, string? Message, double? RetryAfter, bool Global);
 }
 
-/// <summary>What <c>GET /gateway/bot</c> says: where to connect and how many session starts remain.</summary>
+/// <summary>
+/// What <c>GET /gateway/bot</c> says: where to connect and how many session starts (Identifies) remain, with the
+/// time in milliseconds until that count resets.
+/// </summary>
 internal sealed record GatewayBotInfo(string Url, int? SessionStartsRemaining, int? SessionStartResetAfterMs);

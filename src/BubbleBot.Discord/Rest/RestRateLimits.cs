@@ -7,12 +7,30 @@ namespace BubbleBot.Discord.Rest;
 /// <summary>A rate-limit route: the path template (safe to log, never holds a token) and its major parameter.</summary>
 internal sealed record RestRoute(string Template, string Major)
 {
+    public const string TypingTemplate = "POST /channels/{channel_id}/typing";
+
+    /// <summary>
+    /// Interaction callback and interaction webhook routes (<c>/interactions/{id}/{token}/…</c>,
+    /// <c>/webhooks/{application_id}/{token}/…</c>): authorized by the interaction token in the path, not by the bot
+    /// token, and not bound to the bot's global rate limit.
+    /// </summary>
+    public bool IsInteraction =>
+        Template.Contains(" /interactions/", StringComparison.Ordinal) || Template.Contains(" /webhooks/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether repeating the request after a 5xx is safe. A 5xx does not prove the request failed: repeating a
+    /// message POST could post the message twice, so only GET/PUT/PATCH/DELETE and the typing POST are repeated.
+    /// </summary>
+    public bool IsIdempotent => !Template.StartsWith("POST ", StringComparison.Ordinal) || Template == TypingTemplate;
+
     public override string ToString() => Template;
 }
 
 /// <summary>
 /// Discord's REST rate limits: per-bucket state learned from <c>X-RateLimit-*</c> headers, a global block after a
-/// global 429, and a permanent stop after a 401 (repeated 401/403/429 answers get the bot's IP banned).
+/// global 429 (interaction routes are exempt), and a permanent stop after a 401 on a bot-token route (repeated
+/// 401/403/429 answers get the bot's IP banned). A 401 on an interaction route only means that interaction's token
+/// expired or is invalid (code 50027) and is not recorded here.
 /// </summary>
 internal sealed class RestRateLimits(TimeProvider time)
 {
@@ -35,7 +53,8 @@ internal sealed class RestRateLimits(TimeProvider time)
         var now = time.GetUtcNow();
         var wait = TimeSpan.Zero;
         var globalUntil = new DateTimeOffset(Interlocked.Read(ref _globalUntilTicks), TimeSpan.Zero);
-        if (globalUntil > now)
+        // Interaction endpoints are not bound to the bot's global rate limit: acknowledgements never wait behind it.
+        if (globalUntil > now && !route.IsInteraction)
         {
             wait = globalUntil - now;
         }
@@ -86,7 +105,12 @@ internal sealed class RestRateLimits(TimeProvider time)
         if (global)
         {
             Interlocked.Exchange(ref _globalUntilTicks, until.UtcTicks);
-            return;
+            if (!route.IsInteraction)
+            {
+                return;
+            }
+
+            // An interaction route skips the global block, so hold back at least the route that was refused.
         }
 
         var bucket = _buckets.GetOrAdd(KeyFor(route), static _ => new Bucket());

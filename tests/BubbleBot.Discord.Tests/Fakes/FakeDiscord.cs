@@ -240,6 +240,13 @@ public sealed class FakeGatewayConnection(WebSocket socket, string path)
         _serverDone.TrySetResult();
     }
 
+    /// <summary>Drops the connection without a close frame, as a lost TCP connection would.</summary>
+    public void Abort()
+    {
+        socket.Abort();
+        _serverDone.TrySetResult();
+    }
+
     internal async Task PumpAsync(CancellationToken aborted)
     {
         var buffer = new byte[64 * 1024];
