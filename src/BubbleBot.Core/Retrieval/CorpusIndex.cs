@@ -23,7 +23,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
 
     private readonly LuceneDirectory _directory;
     private readonly DirectoryReader _reader;
-    private readonly NumericDocValues _chunkNumbers;
+    private readonly int[] _chunkOfDocument;
 
     private CorpusIndex(
         IReadOnlyList<Article> articles,
@@ -37,7 +37,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
         _reader = DirectoryReader.Open(directory);
         Searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
         ReusedPersistedIndex = reused;
-        _chunkNumbers = MultiDocValues.GetNumericValues(_reader, IdField);
+        _chunkOfDocument = ReadChunkNumbers(_reader);
     }
 
     public IReadOnlyList<Article> Articles { get; }
@@ -55,7 +55,23 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
     internal int DocumentFrequency(string term) =>
         Math.Max(_reader.DocFreq(new Term(QueryPlanner.TextField, term)), _reader.DocFreq(new Term(QueryPlanner.MetaField, term)));
 
-    internal Chunk ChunkOf(int luceneDocument) => Chunks[(int)_chunkNumbers.Get(luceneDocument)];
+    internal Chunk ChunkOf(int luceneDocument) => Chunks[_chunkOfDocument[luceneDocument]];
+
+    /// <summary>
+    /// Lucene document → chunk number, read once: doc-values readers may only be used by one thread, and every
+    /// adapter searches at once.
+    /// </summary>
+    private static int[] ReadChunkNumbers(DirectoryReader reader)
+    {
+        var map = new int[reader.MaxDoc];
+        var values = MultiDocValues.GetNumericValues(reader, IdField);
+        for (var doc = 0; doc < map.Length; doc++)
+        {
+            map[doc] = (int)values.Get(doc);
+        }
+
+        return map;
+    }
 
     /// <summary>
     /// Which of <paramref name="terms"/> each candidate document holds, in its text or its metadata, read from the

@@ -36,6 +36,27 @@ public sealed class RetrievalTests(CoreFixture core)
     }
 
     [Fact]
+    public async Task Concurrent_questions_get_the_same_passages_as_one_at_a_time()
+    {
+        string[] questions = ["为什么说AI是泡沫？", "哈薩比斯怎麼看私募市場的泡沫？", "Will OpenAI run out of money?", "Vibe coding 係乜嘢？"];
+        var expected = new Dictionary<string, string[]>();
+        foreach (var question in questions)
+        {
+            expected[question] = [.. (await core.Retriever.RetrieveAsync(question, 10, CancellationToken.None)).Select(h => h.Chunk.Id)];
+        }
+
+        // Every adapter searches the one shared index at once.
+        var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
+        {
+            var question = questions[i % questions.Length];
+            var hits = await core.Retriever.RetrieveAsync(question, 10, CancellationToken.None);
+            return (question, Ids: hits.Select(h => h.Chunk.Id).ToArray());
+        })));
+
+        Assert.All(results, r => Assert.Equal(expected[r.question], r.Ids));
+    }
+
+    [Fact]
     public void Every_chunk_is_a_verbatim_slice_of_its_article_with_heading_and_speaker()
     {
         var articles = core.Catalog.Articles.ToDictionary(a => a.Id);
