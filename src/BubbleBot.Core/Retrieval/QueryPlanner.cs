@@ -27,14 +27,14 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
     public QueryPlan Plan(string question)
     {
         var folded = ScriptFolder.Fold(question).ToLowerInvariant();
-        var query = new BooleanQuery();
+        var query = new QueryClauses();
         var units = new List<QueryUnit>();
         AddLatinUnits(folded, query, units);
         AddHanUnits(folded, query, units);
-        return new QueryPlan(query, units);
+        return new QueryPlan(query.Query, units);
     }
 
-    private void AddLatinUnits(string folded, BooleanQuery query, List<QueryUnit> units)
+    private void AddLatinUnits(string folded, QueryClauses query, List<QueryUnit> units)
     {
         var words = LatinWord().Matches(folded).ToList();
         for (var i = 0; i < words.Count;)
@@ -64,7 +64,7 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
             {
                 alternatives.Add(new Alternative([term]));
                 AddTerm(query, TextField, term, 1.0);
-                AddTerm(query, MetaField, term, 0.5);
+                AddMetaTerm(query, term, 0.5);
             }
 
             var renderings = vocabulary.Renderings(word, out var curated);
@@ -74,7 +74,7 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
     }
 
     /// <summary>Multi-word entries of the curated vocabulary ("data center", "scaling law") become one unit.</summary>
-    private int TryPhrase(string folded, List<Match> words, int start, BooleanQuery query, List<QueryUnit> units)
+    private int TryPhrase(string folded, List<Match> words, int start, QueryClauses query, List<QueryUnit> units)
     {
         for (var n = Math.Min(QueryVocabulary.MaxPhraseWords, words.Count - start); n >= 2; n--)
         {
@@ -108,7 +108,7 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
         return 0;
     }
 
-    private void AddRenderings(IReadOnlyList<string> renderings, bool curated, BooleanQuery query, List<Alternative> alternatives)
+    private void AddRenderings(IReadOnlyList<string> renderings, bool curated, QueryClauses query, List<Alternative> alternatives)
     {
         var added = 0;
         foreach (var rendering in renderings)
@@ -123,7 +123,13 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
 
             // A general-dictionary rendering ("way" → 方式) is weaker evidence than the curated vocabulary.
             alternatives.Add(new Alternative(terms, curated ? 1.0 : DictionaryCredit));
-            AddPhrase(query, TextField, terms, curated ? 1.0 : 0.6);
+
+            // A phrase made only of very common bigrams ("人工智能" for "AI") costs position checks over long posting
+            // lists and barely moves BM25; coverage still counts it through the alternative above.
+            if (terms.Min(documentFrequency) <= documentCount / 4)
+            {
+                AddPhrase(query, TextField, terms, curated ? 1.0 : 0.6);
+            }
             if (!curated && ++added >= MaxDictionaryRenderings)
             {
                 break;
@@ -131,7 +137,7 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
         }
     }
 
-    private void AddHanUnits(string folded, BooleanQuery query, List<QueryUnit> units)
+    private void AddHanUnits(string folded, QueryClauses query, List<QueryUnit> units)
     {
         var stop = MarkStopwords(folded);
         var hanTokens = analyzer.Analyze(folded).Where(t => t.IsCjk).ToList();
@@ -143,12 +149,7 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
             }
 
             AddTerm(query, TextField, token.Term, 1.0);
-
-            // Metadata repeats on every chunk of an article: only a rare term there is worth scoring all its postings.
-            if (documentFrequency(token.Term) <= documentCount / 10)
-            {
-                AddTerm(query, MetaField, token.Term, 0.3);
-            }
+            AddMetaTerm(query, token.Term, 0.3);
         }
 
         for (var i = 0; i < folded.Length; i++)
@@ -225,23 +226,49 @@ internal sealed partial class QueryPlanner(BubbleAnalyzer analyzer, QueryVocabul
         return stop;
     }
 
-    private static void AddTerm(BooleanQuery query, string field, string term, double boost) =>
-        query.Add(new TermQuery(new Term(field, term)) { Boost = (float)boost }, Occur.SHOULD);
-
-    private static void AddPhrase(BooleanQuery query, string field, string[] terms, double boost)
+    /// <summary>Metadata repeats on every chunk of an article: only a rare term there is worth scoring all its postings.</summary>
+    private void AddMetaTerm(QueryClauses query, string term, double boost)
     {
-        if (terms.Length == 1)
+        if (documentFrequency(term) <= documentCount / 10)
         {
-            AddTerm(query, field, terms[0], boost);
-            return;
+            AddTerm(query, MetaField, term, boost);
         }
+    }
 
-        var phrase = new PhraseQuery { Boost = (float)boost };
-        foreach (var term in terms)
+    private static void AddTerm(QueryClauses query, string field, string term, double boost) => query.Add([term], field, boost);
+
+    private static void AddPhrase(QueryClauses query, string field, string[] terms, double boost) => query.Add(terms, field, boost);
+
+    /// <summary>
+    /// The query's SHOULD clauses, each term or phrase once per field: a word asked twice ("AI … AI") would otherwise
+    /// be scored twice over its whole posting list.
+    /// </summary>
+    private sealed class QueryClauses
+    {
+        private readonly HashSet<string> _added = new(StringComparer.Ordinal);
+
+        public BooleanQuery Query { get; } = new();
+
+        public void Add(string[] terms, string field, double boost)
         {
-            phrase.Add(new Term(field, term));
-        }
+            if (!_added.Add(field + "\u0001" + string.Join('\u0001', terms)))
+            {
+                return;
+            }
 
-        query.Add(phrase, Occur.SHOULD);
+            if (terms.Length == 1)
+            {
+                Query.Add(new TermQuery(new Term(field, terms[0])) { Boost = (float)boost }, Occur.SHOULD);
+                return;
+            }
+
+            var phrase = new PhraseQuery { Boost = (float)boost };
+            foreach (var term in terms)
+            {
+                phrase.Add(new Term(field, term));
+            }
+
+            Query.Add(phrase, Occur.SHOULD);
+        }
     }
 }
