@@ -186,7 +186,7 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task With_a_small_polling_limit_a_blocked_answer_holds_no_other_chat_of_its_batch_and_its_time_limit_lets_polling_move_on()
     {
-        var clock = new ObservableTimeProvider();
+        var clock = new SignalingTimeProvider();
         var stuck = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _host = await TestHosts.StartPollingAsync(

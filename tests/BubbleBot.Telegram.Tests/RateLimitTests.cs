@@ -7,7 +7,7 @@ namespace BubbleBot.Telegram.Tests;
 /// <summary>A 429 waits exactly its retry_after (on the injected clock) and then the same call is made again.</summary>
 public sealed class RateLimitTests : IAsyncLifetime
 {
-    private readonly ObservableTimeProvider _clock = new();
+    private readonly SignalingTimeProvider _clock = new();
     private FakeBotApi _api = null!;
     private IHost? _host;
 

@@ -9,7 +9,7 @@ namespace BubbleBot.Telegram.Tests;
 /// <summary>Telegram:UpdateTimeoutSeconds (default 120) on the injected clock: a stuck answer is given up and its chat goes on.</summary>
 public sealed class UpdateTimeoutTests : IAsyncLifetime
 {
-    private readonly ObservableTimeProvider _clock = new();
+    private readonly SignalingTimeProvider _clock = new();
     private FakeBotApi _api = null!;
     private IHost? _host;
 

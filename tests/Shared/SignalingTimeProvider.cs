@@ -1,13 +1,17 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace BubbleBot.Discord.Tests.Fakes;
+namespace BubbleBot.Testing;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that reports every timer the adapter creates, so a test can wait until the
-/// adapter is waiting (for a heartbeat, a retry_after, a backoff) and only then move time on. No sleeping.
+/// code under test is waiting (for a heartbeat, a retry_after, a backoff, a time limit) and only then move time on.
+/// Shared by every test project; no test sleeps.
 /// </summary>
 public sealed class SignalingTimeProvider : FakeTimeProvider
 {
+    /// <summary>How long a test waits for the code under test to start a timer before failing.</summary>
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(15);
+
     private readonly List<TimeSpan> _created = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -34,7 +38,7 @@ public sealed class SignalingTimeProvider : FakeTimeProvider
     /// <summary>Waits until a timer with exactly <paramref name="dueTime"/> has been created, and marks it seen.</summary>
     public async Task WaitForTimerAsync(TimeSpan dueTime)
     {
-        using var timeout = new CancellationTokenSource(FakeDiscord.Timeout);
+        using var timeout = new CancellationTokenSource(WaitLimit);
         while (true)
         {
             Task changed;
@@ -58,10 +62,4 @@ public sealed class SignalingTimeProvider : FakeTimeProvider
         await WaitForTimerAsync(dueTime);
         Advance(dueTime);
     }
-}
-
-/// <summary>A fixed random factor: the first heartbeat comes after exactly interval × value.</summary>
-public sealed class FixedJitter(double value) : BubbleBot.Discord.Gateway.IGatewayJitter
-{
-    public double Next() => value;
 }
