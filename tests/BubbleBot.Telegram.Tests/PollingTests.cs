@@ -7,34 +7,18 @@ using Microsoft.Extensions.Logging;
 namespace BubbleBot.Telegram.Tests;
 
 /// <summary>The real adapter and the real core over the repository's corpus, against a fake Bot API server.</summary>
-public sealed class PollingTests : IAsyncLifetime
+public sealed class PollingTests : BotApiTest
 {
     private const string CantParseEntities =
         """{"ok":false,"error_code":400,"description":"Bad Request: can't parse entities: Unsupported start tag \"outran\" at byte offset 11"}""";
 
-    private FakeBotApi _api = null!;
-    private IHost? _host;
-
-    public async Task InitializeAsync() => _api = await FakeBotApi.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-
-        await _api.DisposeAsync();
-    }
-
     [Fact]
     public async Task Private_question_gets_an_html_reply_with_numbered_linked_sources()
     {
-        _host = await TestHosts.StartPollingAsync(_api);
-        _api.Deliver(Updates.Private(1, 10, "Will OpenAI run out of money?"));
+        BotHost = await TestHosts.StartPollingAsync(Api);
+        Api.Deliver(Updates.Private(1, 10, "Will OpenAI run out of money?"));
 
-        var reply = Assert.Single(await _api.WaitForMessagesAsync(Updates.PrivateChat, 1));
+        var reply = Assert.Single(await Api.WaitForMessagesAsync(Updates.PrivateChat, 1));
 
         Assert.Equal(10, reply.ReplyTo);
         Assert.Equal("html", reply.Parameters["parse_mode"]!.GetValue<string>(), ignoreCase: true);
@@ -45,7 +29,7 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.True(TelegramHtml.Links(reply.Text).Count > 0, reply.Text);
         Assert.All(TelegramHtml.Links(reply.Text), link => Assert.StartsWith("https://", link));
 
-        var calls = _api.Calls;
+        var calls = Api.Calls;
         var typing = Assert.Single(calls, c => c.Method == "sendChatAction" && c.ChatId == Updates.PrivateChat);
         Assert.Equal("typing", typing.Parameters["action"]!.GetValue<string>());
         Assert.True(typing.Sequence < reply.Sequence);
@@ -56,9 +40,9 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task Group_answers_ask_mentions_and_replies_and_ignores_other_bots_commands()
     {
-        _host = await TestHosts.StartPollingAsync(_api);
+        BotHost = await TestHosts.StartPollingAsync(Api);
         var bot = "@" + FakeBotApi.BotUsername;
-        _api.Deliver(
+        Api.Deliver(
             Updates.Group(1, 101, "/ask@OtherBot is AI a bubble?"),
             Updates.Group(2, 102, "hello everyone"),
             Updates.Group(3, 103, $"/ask{bot} why do people call AI a bubble?"),
@@ -69,7 +53,7 @@ public sealed class PollingTests : IAsyncLifetime
             Updates.Group(8, 108, $"/help{bot}"));
 
         // One chat is handled in order, so once the /help reply is there every earlier update was decided.
-        var replies = await _api.WaitForMessagesAsync(Updates.GroupChat, 5);
+        var replies = await Api.WaitForMessagesAsync(Updates.GroupChat, 5);
 
         Assert.Equal([103, 104, 105, 106, 108], replies.Select(r => r.ReplyTo!.Value));
         Assert.All(replies, r => TelegramHtml.AssertValid(r.Text));
@@ -81,7 +65,7 @@ public sealed class PollingTests : IAsyncLifetime
     {
         const string hostile = "<b>x</b> & y <script>alert(1)</script>";
         const string url = "https://example.org/a?x=1&y=\"2\"#:~:text=<b>";
-        _host = await TestHosts.StartPollingAsync(_api, services: TestHosts.Answers((request, _) => Task.FromResult(new Answer(
+        BotHost = await TestHosts.StartPollingAsync(Api, services: TestHosts.Answers((request, _) => Task.FromResult(new Answer(
             request.Question,
             $"{hostile} [1] [2]",
             false,
@@ -91,8 +75,8 @@ public sealed class PollingTests : IAsyncLifetime
             ],
             AnswerLanguage.English))));
 
-        _api.Deliver(Updates.Private(1, 10, hostile));
-        var reply = Assert.Single(await _api.WaitForMessagesAsync(Updates.PrivateChat, 1));
+        Api.Deliver(Updates.Private(1, 10, hostile));
+        var reply = Assert.Single(await Api.WaitForMessagesAsync(Updates.PrivateChat, 1));
 
         var visible = TelegramHtml.AssertValid(reply.Text);
         Assert.Contains(hostile, visible);
@@ -104,10 +88,10 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task Hostile_question_through_the_real_core_still_gives_valid_html()
     {
-        _host = await TestHosts.StartPollingAsync(_api);
-        _api.Deliver(Updates.Private(1, 10, "<b>x</b> & y <script> is the AI bubble about to burst?"));
+        BotHost = await TestHosts.StartPollingAsync(Api);
+        Api.Deliver(Updates.Private(1, 10, "<b>x</b> & y <script> is the AI bubble about to burst?"));
 
-        var reply = Assert.Single(await _api.WaitForMessagesAsync(Updates.PrivateChat, 1));
+        var reply = Assert.Single(await Api.WaitForMessagesAsync(Updates.PrivateChat, 1));
 
         TelegramHtml.AssertValid(reply.Text);
     }
@@ -117,15 +101,15 @@ public sealed class PollingTests : IAsyncLifetime
     {
         var sentences = Enumerable.Range(1, 220).Select(i => $"Sentence {i} says <valuations> & \"hype\" outran revenue 📈 again.").ToList();
         var text = string.Join(' ', sentences) + " [1]";
-        _host = await TestHosts.StartPollingAsync(_api, services: TestHosts.Answers((request, _) => Task.FromResult(new Answer(
+        BotHost = await TestHosts.StartPollingAsync(Api, services: TestHosts.Answers((request, _) => Task.FromResult(new Answer(
             request.Question, text, false,
             [new Citation(1, "a", "A long read", "https://example.org/a", "q", "Author", "2025-01-01", "https://example.org/a")],
             AnswerLanguage.English))));
 
-        _api.Deliver(Updates.Private(1, 10, "Tell me everything"));
+        Api.Deliver(Updates.Private(1, 10, "Tell me everything"));
         // The parts go out one after the other and the sources list comes last.
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "sendMessage" && c.Text.Contains("A long read", StringComparison.Ordinal)), "the part with the sources");
-        var parts = _api.CallsOf("sendMessage");
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "sendMessage" && c.Text.Contains("A long read", StringComparison.Ordinal)), "the part with the sources");
+        var parts = Api.CallsOf("sendMessage");
 
         Assert.True(parts.Count >= 3, $"{parts.Count} parts");
         Assert.All(parts, p => Assert.InRange(p.Text.Length, 1, 4096));
@@ -140,7 +124,7 @@ public sealed class PollingTests : IAsyncLifetime
     {
         var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host = await TestHosts.StartPollingAsync(_api, services: TestHosts.Answers(async (request, ct) =>
+        BotHost = await TestHosts.StartPollingAsync(Api, services: TestHosts.Answers(async (request, ct) =>
         {
             if (request.Question.Contains("slow", StringComparison.Ordinal))
             {
@@ -155,32 +139,32 @@ public sealed class PollingTests : IAsyncLifetime
         const long otherChat = 5151;
         const long thirdChat = 6161;
         var slow = Updates.Private(20, 10, "a slow question");
-        _api.Deliver(
+        Api.Deliver(
             slow,
             slow.DeepClone().AsObject(),
             Updates.Private(21, 11, "a quick question", chatId: otherChat),
             Updates.Private(22, 12, "another quick question", chatId: thirdChat));
 
         // The other chats are answered while the slow one is still in flight...
-        var quick = Assert.Single(await _api.WaitForMessagesAsync(otherChat, 1));
-        var third = Assert.Single(await _api.WaitForMessagesAsync(thirdChat, 1));
+        var quick = Assert.Single(await Api.WaitForMessagesAsync(otherChat, 1));
+        var third = Assert.Single(await Api.WaitForMessagesAsync(thirdChat, 1));
         await slowStarted.Task.WaitAsync(TimeSpan.FromSeconds(15));
 
         // ...but the offset stays at the lowest unfinished update, though later ones were handled, so Telegram
         // delivers the slow one again with every poll: it is not answered twice.
         var after = Math.Max(quick.Sequence, third.Sequence);
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Sequence > after && c.Offset == 20), "a poll holding offset 20");
-        Assert.DoesNotContain(_api.CallsOf("getUpdates"), c => c.Offset > 20);
-        Assert.DoesNotContain(_api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Sequence > after && c.Offset == 20), "a poll holding offset 20");
+        Assert.DoesNotContain(Api.CallsOf("getUpdates"), c => c.Offset > 20);
+        Assert.DoesNotContain(Api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
 
         // Once it is handled, the offset is one past the last handled update.
         release.SetResult();
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 23), "offset 23 after all were handled");
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 23), "offset 23 after all were handled");
 
-        Assert.DoesNotContain(_api.CallsOf("getUpdates"), c => c.Offset > 23);
-        var answered = Assert.Single(_api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
+        Assert.DoesNotContain(Api.CallsOf("getUpdates"), c => c.Offset > 23);
+        var answered = Assert.Single(Api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
         Assert.Equal(10, answered.ReplyTo);
-        Assert.Equal(3, _api.CallsOf("sendMessage").Count);
+        Assert.Equal(3, Api.CallsOf("sendMessage").Count);
     }
 
     [Fact]
@@ -189,8 +173,8 @@ public sealed class PollingTests : IAsyncLifetime
         var clock = new SignalingTimeProvider();
         var stuck = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host = await TestHosts.StartPollingAsync(
-            _api,
+        BotHost = await TestHosts.StartPollingAsync(
+            Api,
             settings => settings["Telegram:PollingLimit"] = "2",
             services =>
             {
@@ -211,44 +195,44 @@ public sealed class PollingTests : IAsyncLifetime
         // Limit 2: the first batch is the stuck update and one of another chat; two more wait behind them.
         const long otherChat = 5151;
         const long thirdChat = 6161;
-        _api.Deliver(
+        Api.Deliver(
             Updates.Private(20, 10, "a stuck question"),
             Updates.Private(21, 11, "a quick question", chatId: otherChat),
             Updates.Private(22, 12, "a later question", chatId: otherChat),
             Updates.Private(23, 13, "a question from a third chat", chatId: thirdChat));
 
         // The other chat's update in the fetched batch is answered while the stuck one blocks...
-        var quick = Assert.Single(await _api.WaitForMessagesAsync(otherChat, 1));
+        var quick = Assert.Single(await Api.WaitForMessagesAsync(otherChat, 1));
         Assert.Equal(11, quick.ReplyTo);
         var token = await stuck.Task.WaitAsync(TimeSpan.FromSeconds(15));
         await clock.WaitForTimerAsync(TimeSpan.FromSeconds(120));
 
         // ...while the offset holds at the stuck update, so the updates behind the batch are not fetched yet.
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Sequence > quick.Sequence && c.Offset == 20), "a poll holding offset 20");
-        Assert.DoesNotContain(_api.CallsOf("getUpdates"), c => c.Offset > 20);
-        Assert.DoesNotContain(_api.CallsOf("sendMessage"), c => c.ReplyTo is 12 or 13);
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Sequence > quick.Sequence && c.Offset == 20), "a poll holding offset 20");
+        Assert.DoesNotContain(Api.CallsOf("getUpdates"), c => c.Offset > 20);
+        Assert.DoesNotContain(Api.CallsOf("sendMessage"), c => c.ReplyTo is 12 or 13);
         Assert.False(token.IsCancellationRequested);
 
         // Once the stuck update is given up (Telegram:UpdateTimeoutSeconds, default 120 s) it counts as handled:
         // the offset moves on and the later updates are fetched and answered.
         clock.Advance(TimeSpan.FromSeconds(120));
-        var later = await _api.WaitForMessagesAsync(otherChat, 2);
+        var later = await Api.WaitForMessagesAsync(otherChat, 2);
         Assert.Equal(12, later[1].ReplyTo);
-        Assert.Equal(13, Assert.Single(await _api.WaitForMessagesAsync(thirdChat, 1)).ReplyTo);
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 24), "offset 24 after all were handled");
+        Assert.Equal(13, Assert.Single(await Api.WaitForMessagesAsync(thirdChat, 1)).ReplyTo);
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 24), "offset 24 after all were handled");
         Assert.True(token.IsCancellationRequested);
 
-        var polls = _api.CallsOf("getUpdates");
+        var polls = Api.CallsOf("getUpdates");
         Assert.Contains(polls, c => c.Offset == 22);
         Assert.All(polls, c => Assert.Equal(2, c.Parameters["limit"]!.GetValue<int>()));
-        Assert.DoesNotContain(_api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
+        Assert.DoesNotContain(Api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
         release.SetResult();
     }
 
     [Fact]
     public async Task A_failing_answer_gets_a_logged_apology_in_the_askers_script_and_the_loop_goes_on()
     {
-        _host = await TestHosts.StartPollingAsync(_api, services: services =>
+        BotHost = await TestHosts.StartPollingAsync(Api, services: services =>
         {
             services.AddFakeLogging();
             TestHosts.Answers((request, _) =>
@@ -257,12 +241,12 @@ public sealed class PollingTests : IAsyncLifetime
                     : Task.FromResult(new Answer(request.Question, "fine", false, [], AnswerLanguage.English)))(services);
         });
 
-        _api.Deliver(
+        Api.Deliver(
             Updates.Private(1, 10, "boom"),
             Updates.Private(2, 11, "這個泡沫會破裂嗎 boom"),
             Updates.Private(3, 12, "next"));
-        var replies = await _api.WaitForMessagesAsync(Updates.PrivateChat, 3);
-        await _api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 4), "offset past the failed updates");
+        var replies = await Api.WaitForMessagesAsync(Updates.PrivateChat, 3);
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 4), "offset past the failed updates");
 
         Assert.Equal([10, 11, 12], replies.Select(r => r.ReplyTo!.Value));
         var english = TelegramHtml.AssertValid(replies[0].Text);
@@ -272,8 +256,8 @@ public sealed class PollingTests : IAsyncLifetime
         Assert.Contains("fine", replies[2].Text);
 
         // The apology follows the typing indicator, and each failure is logged as an error with its exception.
-        Assert.True(_api.Calls.First(c => c.Method == "sendChatAction").Sequence < replies[0].Sequence);
-        var failures = _host.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 2018).ToList();
+        Assert.True(Api.Calls.First(c => c.Method == "sendChatAction").Sequence < replies[0].Sequence);
+        var failures = BotHost.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 2018).ToList();
         Assert.Equal(2, failures.Count);
         Assert.All(failures, r => Assert.Equal(LogLevel.Error, r.Level));
         Assert.All(failures, r => Assert.Equal("boom", r.Exception?.Message));
@@ -282,16 +266,16 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task Html_that_Telegram_cannot_parse_is_sent_again_once_as_plain_text()
     {
-        _api.FailNext("sendMessage", 400, CantParseEntities);
-        _host = await TestHosts.StartPollingAsync(_api, services: TestHosts.Answers((request, _) => Task.FromResult(new Answer(
+        Api.FailNext("sendMessage", 400, CantParseEntities);
+        BotHost = await TestHosts.StartPollingAsync(Api, services: TestHosts.Answers((request, _) => Task.FromResult(new Answer(
             request.Question,
             "Valuations <outran> revenue & \"hype\" [1]",
             false,
             [new Citation(1, "a", "A & B", "https://example.org/a?x=1&y=2", "q", "Author", "2025-01-01", "https://example.org/a?x=1&y=2")],
             AnswerLanguage.English))));
 
-        _api.Deliver(Updates.Private(1, 10, "Is AI a bubble?"));
-        var attempts = await _api.WaitForMessagesAsync(Updates.PrivateChat, 2);
+        Api.Deliver(Updates.Private(1, 10, "Is AI a bubble?"));
+        var attempts = await Api.WaitForMessagesAsync(Updates.PrivateChat, 2);
 
         Assert.Equal("html", attempts[0].ParseMode, ignoreCase: true);
         Assert.Null(attempts[1].ParseMode);
@@ -306,15 +290,15 @@ public sealed class PollingTests : IAsyncLifetime
     [Fact]
     public async Task A_plain_text_resend_that_fails_too_is_not_tried_again()
     {
-        _api.FailNext("sendMessage", 400, CantParseEntities);
-        _api.FailNext("sendMessage", 400, CantParseEntities);
-        _host = await TestHosts.StartPollingAsync(_api, services: TestHosts.Answers((request, _) =>
+        Api.FailNext("sendMessage", 400, CantParseEntities);
+        Api.FailNext("sendMessage", 400, CantParseEntities);
+        BotHost = await TestHosts.StartPollingAsync(Api, services: TestHosts.Answers((request, _) =>
             Task.FromResult(new Answer(request.Question, "Answer to " + request.Question, false, [], AnswerLanguage.English))));
 
-        _api.Deliver(Updates.Private(1, 10, "first"), Updates.Private(2, 11, "second"));
+        Api.Deliver(Updates.Private(1, 10, "first"), Updates.Private(2, 11, "second"));
 
         // One chat is handled in order: a third attempt for message 10 would come before the reply to 11.
-        var sends = await _api.WaitForMessagesAsync(Updates.PrivateChat, 3);
+        var sends = await Api.WaitForMessagesAsync(Updates.PrivateChat, 3);
         Assert.Equal([10, 10, 11], sends.Take(3).Select(s => s.ReplyTo!.Value));
         Assert.Equal("html", sends[2].ParseMode, ignoreCase: true);
     }
@@ -324,13 +308,13 @@ public sealed class PollingTests : IAsyncLifetime
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var host = await TestHosts.StartPollingAsync(_api, services: TestHosts.Answers(async (request, ct) =>
+        var host = await TestHosts.StartPollingAsync(Api, services: TestHosts.Answers(async (request, ct) =>
         {
             started.TrySetResult();
             await release.Task.WaitAsync(ct);
             return new Answer(request.Question, "late but complete", false, [], AnswerLanguage.English);
         }));
-        _api.Deliver(Updates.Private(1, 10, "question"));
+        Api.Deliver(Updates.Private(1, 10, "question"));
         await started.Task.WaitAsync(TimeSpan.FromSeconds(15));
 
         var stopping = host.StopAsync();
@@ -339,10 +323,10 @@ public sealed class PollingTests : IAsyncLifetime
         await stopping.WaitAsync(TimeSpan.FromSeconds(15));
         host.Dispose();
 
-        var reply = Assert.Single(_api.CallsOf("sendMessage"));
+        var reply = Assert.Single(Api.CallsOf("sendMessage"));
         Assert.Contains("late but complete", reply.Text);
 
         // The handled update is confirmed before exit, so a restart does not answer it again.
-        Assert.Equal(2, _api.CallsOf("getUpdates")[^1].Offset);
+        Assert.Equal(2, Api.CallsOf("getUpdates")[^1].Offset);
     }
 }

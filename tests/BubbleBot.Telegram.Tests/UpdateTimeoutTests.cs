@@ -7,31 +7,15 @@ using Microsoft.Extensions.Logging;
 namespace BubbleBot.Telegram.Tests;
 
 /// <summary>Telegram:UpdateTimeoutSeconds (default 120) on the injected clock: a stuck answer is given up and its chat goes on.</summary>
-public sealed class UpdateTimeoutTests : IAsyncLifetime
+public sealed class UpdateTimeoutTests : BotApiTest
 {
     private readonly SignalingTimeProvider _clock = new();
-    private FakeBotApi _api = null!;
-    private IHost? _host;
-
-    public async Task InitializeAsync() => _api = await FakeBotApi.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.StopAsync();
-            _host.Dispose();
-        }
-
-        await _api.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_update_not_handled_within_the_limit_is_given_up_without_a_reply_and_the_chat_goes_on()
     {
         var stuck = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host = await TestHosts.StartPollingAsync(_api, services: services =>
+        BotHost = await TestHosts.StartPollingAsync(Api, services: services =>
         {
             services.AddSingleton<TimeProvider>(_clock);
             services.AddFakeLogging();
@@ -48,7 +32,7 @@ public sealed class UpdateTimeoutTests : IAsyncLifetime
             })(services);
         });
 
-        _api.Deliver(Updates.Private(1, 10, "a stuck question"), Updates.Private(2, 11, "the next question"));
+        Api.Deliver(Updates.Private(1, 10, "a stuck question"), Updates.Private(2, 11, "the next question"));
         var token = await stuck.Task.WaitAsync(TimeSpan.FromSeconds(15));
         await _clock.WaitForTimerAsync(TimeSpan.FromSeconds(120));
         Assert.False(token.IsCancellationRequested);
@@ -56,19 +40,19 @@ public sealed class UpdateTimeoutTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromSeconds(120));
 
         // The same chat's next update is answered: the stuck one counts as handled.
-        var next = Assert.Single(await _api.WaitForMessagesAsync(Updates.PrivateChat, 1));
+        var next = Assert.Single(await Api.WaitForMessagesAsync(Updates.PrivateChat, 1));
         Assert.Equal(11, next.ReplyTo);
         Assert.True(token.IsCancellationRequested);
-        var timedOut = Assert.Single(_host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 2020);
+        var timedOut = Assert.Single(BotHost.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id == 2020);
         Assert.Equal(LogLevel.Warning, timedOut.Level);
         Assert.Contains("update 1 ", timedOut.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_host.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id is 2003 or 2018);
+        Assert.DoesNotContain(BotHost.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id is 2003 or 2018);
 
         // When the abandoned answer finally comes back it is not sent (nor is an apology).
         release.SetResult();
-        _api.Deliver(Updates.Private(3, 12, "a third question"));
-        var replies = await _api.WaitForMessagesAsync(Updates.PrivateChat, 2);
+        Api.Deliver(Updates.Private(3, 12, "a third question"));
+        var replies = await Api.WaitForMessagesAsync(Updates.PrivateChat, 2);
         Assert.Equal(12, replies[^1].ReplyTo);
-        Assert.DoesNotContain(_api.CallsOf("sendMessage"), c => c.ReplyTo == 10);
+        Assert.DoesNotContain(Api.CallsOf("sendMessage"), c => c.ReplyTo == 10);
     }
 }
