@@ -58,8 +58,8 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
     internal Chunk ChunkOf(int luceneDocument) => Chunks[_chunkOfDocument[luceneDocument]];
 
     /// <summary>
-    /// Lucene document → chunk number, read once: doc-values readers may only be used by one thread, and every
-    /// adapter searches at once.
+    /// Lucene document → chunk number, read once into a plain array that every adapter's searches can share
+    /// without relying on the thread-safety of doc-values readers.
     /// </summary>
     private static int[] ReadChunkNumbers(DirectoryReader reader)
     {
