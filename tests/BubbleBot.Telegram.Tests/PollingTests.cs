@@ -171,25 +171,14 @@ public sealed class PollingTests : BotApiTest
     public async Task With_a_small_polling_limit_a_blocked_answer_holds_no_other_chat_of_its_batch_and_its_time_limit_lets_polling_move_on()
     {
         var clock = new SignalingTimeProvider();
-        var stuck = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answers = new StuckAnswers();
         BotHost = await TestHosts.StartPollingAsync(
             Api,
             settings => settings["Telegram:PollingLimit"] = "2",
             services =>
             {
                 services.AddSingleton<TimeProvider>(clock);
-                TestHosts.Answers(async (request, ct) =>
-                {
-                    if (request.Question.Contains("stuck", StringComparison.Ordinal))
-                    {
-                        // Ignores its token: only the time limit can end it.
-                        stuck.TrySetResult(ct);
-                        await release.Task;
-                    }
-
-                    return new Answer(request.Question, "Answer to " + request.Question, false, [], AnswerLanguage.English);
-                })(services);
+                answers.Register(services);
             });
 
         // Limit 2: the first batch is the stuck update and one of another chat; two more wait behind them.
@@ -204,7 +193,7 @@ public sealed class PollingTests : BotApiTest
         // The other chat's update in the fetched batch is answered while the stuck one blocks...
         var quick = Assert.Single(await Api.WaitForMessagesAsync(otherChat, 1));
         Assert.Equal(11, quick.ReplyTo);
-        var token = await stuck.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var token = await answers.Stuck.Task.WaitAsync(TimeSpan.FromSeconds(15));
         await clock.WaitForTimerAsync(TimeSpan.FromSeconds(120));
 
         // ...while the offset holds at the stuck update, so the updates behind the batch are not fetched yet.
@@ -226,7 +215,7 @@ public sealed class PollingTests : BotApiTest
         Assert.Contains(polls, c => c.Offset == 22);
         Assert.All(polls, c => Assert.Equal(2, c.Parameters["limit"]!.GetValue<int>()));
         Assert.DoesNotContain(Api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
-        release.SetResult();
+        answers.Release();
     }
 
     [Fact]

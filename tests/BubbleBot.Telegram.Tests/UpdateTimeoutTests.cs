@@ -13,27 +13,16 @@ public sealed class UpdateTimeoutTests : BotApiTest
     [Fact]
     public async Task An_update_not_handled_within_the_limit_is_given_up_without_a_reply_and_the_chat_goes_on()
     {
-        var stuck = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answers = new StuckAnswers();
         BotHost = await TestHosts.StartPollingAsync(Api, services: services =>
         {
             services.AddSingleton<TimeProvider>(_clock);
             services.AddFakeLogging();
-            TestHosts.Answers(async (request, ct) =>
-            {
-                if (request.Question.Contains("stuck", StringComparison.Ordinal))
-                {
-                    // Ignores its token on purpose: the limit must hold even for an answer that does not cooperate.
-                    stuck.TrySetResult(ct);
-                    await release.Task;
-                }
-
-                return new Answer(request.Question, "Answer to " + request.Question, false, [], AnswerLanguage.English);
-            })(services);
+            answers.Register(services);
         });
 
         Api.Deliver(Updates.Private(1, 10, "a stuck question"), Updates.Private(2, 11, "the next question"));
-        var token = await stuck.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var token = await answers.Stuck.Task.WaitAsync(TimeSpan.FromSeconds(15));
         await _clock.WaitForTimerAsync(TimeSpan.FromSeconds(120));
         Assert.False(token.IsCancellationRequested);
 
@@ -49,7 +38,7 @@ public sealed class UpdateTimeoutTests : BotApiTest
         Assert.DoesNotContain(BotHost.Services.GetFakeLogCollector().GetSnapshot(), r => r.Id.Id is 2003 or 2018);
 
         // When the abandoned answer finally comes back it is not sent (nor is an apology).
-        release.SetResult();
+        answers.Release();
         Api.Deliver(Updates.Private(3, 12, "a third question"));
         var replies = await Api.WaitForMessagesAsync(Updates.PrivateChat, 2);
         Assert.Equal(12, replies[^1].ReplyTo);
