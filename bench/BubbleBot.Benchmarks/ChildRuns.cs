@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using BubbleBot.Core;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Corpus;
@@ -79,7 +77,7 @@ internal static class ChildRuns
             var articles = catalog.Articles;
             var chunks = Measure.Ms(() => articles.SelectMany(Chunker.Split).ToList(), out var chunkMs);
             metrics["startup.chunk_ms"] = chunkMs;
-            metrics["startup.fingerprint_ms"] = Measure.Ms(() => FingerprintLikeCore(articles, chunks));
+            metrics["startup.fingerprint_ms"] = Measure.Ms(() => CorpusIndex.Fingerprint(articles, chunks));
             foreach (var q in request)
             {
                 answers.AnswerAsync(q, CancellationToken.None).GetAwaiter().GetResult();
@@ -185,23 +183,6 @@ internal static class ChildRuns
         metrics["breakdown.load_chunk_ms"] = load / n;
         metrics["breakdown.terms_of_ms"] = terms / n;
         metrics["breakdown.coverage_ms"] = coverage / n;
-    }
-
-    /// <summary>The same amount of hashing as CorpusIndex.Fingerprint (SHA-256 over every chunk's id, text and metadata).</summary>
-    private static string FingerprintLikeCore(IReadOnlyList<Article> articles, List<Chunk> chunks)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var byArticle = articles.ToDictionary(a => a.Id);
-        foreach (var chunk in chunks)
-        {
-            var article = byArticle[chunk.DocId];
-            hash.AppendData(Encoding.UTF8.GetBytes(chunk.Id));
-            hash.AppendData(Encoding.UTF8.GetBytes(chunk.Text));
-            hash.AppendData(Encoding.UTF8.GetBytes(string.Join('\n', new[] { article.Title, article.TitleEn, article.SummaryEn, article.Author, chunk.Heading, chunk.Speaker }
-                .Where(s => !string.IsNullOrWhiteSpace(s)))));
-        }
-
-        return Convert.ToHexString(hash.GetHashAndReset());
     }
 
     private static long DirectorySize(string path) =>

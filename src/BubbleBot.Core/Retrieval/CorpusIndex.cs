@@ -210,7 +210,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
 
     private static string Fold(string text) => ScriptFolder.Fold(text).ToLowerInvariant();
 
-    private static string Fingerprint(IReadOnlyList<Article> articles, IReadOnlyList<Chunk> chunks)
+    internal static string Fingerprint(IReadOnlyList<Article> articles, IReadOnlyList<Chunk> chunks)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(BubbleAnalyzer.Fingerprint));
