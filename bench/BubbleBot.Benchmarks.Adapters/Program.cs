@@ -1,3 +1,4 @@
+using BubbleBot.Core.Text;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

@@ -15,7 +15,8 @@ internal sealed class BruteForceRetriever
     private const int CandidatePool = 40;
 
     private readonly IReadOnlyList<Chunk> _chunks;
-    private readonly QuestionMatcher _matcher;
+    private readonly QuestionAnalyzer _analyzer;
+    private readonly double _minCoverage;
     private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
     private readonly int[][] _terms;
     private readonly int[][] _frequencies;
@@ -23,10 +24,11 @@ internal sealed class BruteForceRetriever
     private readonly List<int> _documentFrequency = [];
     private readonly double _averageLength;
 
-    public BruteForceRetriever(CorpusIndex index, QuestionMatcher matcher)
+    public BruteForceRetriever(CorpusIndex index, QuestionAnalyzer analyzer, double minCoverage)
     {
         _chunks = index.Chunks;
-        _matcher = matcher;
+        _analyzer = analyzer;
+        _minCoverage = minCoverage;
         _terms = new int[_chunks.Count][];
         _frequencies = new int[_chunks.Count][];
         _lengths = new int[_chunks.Count];
@@ -65,7 +67,7 @@ internal sealed class BruteForceRetriever
 
     public IReadOnlyList<RetrievalHit> Retrieve(string question, int top)
     {
-        var plan = _matcher.Plan(question);
+        var plan = _analyzer.Analyze(question).Plan;
         var query = new List<(int Id, double Idf)>();
         foreach (var term in plan.Units.SelectMany(u => u.Alternatives).SelectMany(a => a.Terms).Distinct())
         {
@@ -128,14 +130,14 @@ internal sealed class BruteForceRetriever
         var bestCoverage = 0.0;
         foreach (var (c, s) in found)
         {
-            var coverage = plan.Coverage(_matcher.TermsOfText(_chunks[c].Text));
+            var coverage = plan.Coverage(plan.TermsOf(_chunks[c].Text), focusOnly: true);
             bestCoverage = Math.Max(bestCoverage, coverage);
-            if (coverage >= _matcher.MinCoverage)
+            if (coverage >= _minCoverage)
             {
                 hits.Add(new RetrievalHit(_chunks[c], s / best * (0.25 + (0.75 * coverage))));
             }
         }
 
-        return bestCoverage < _matcher.MinCoverage ? [] : [.. hits.OrderByDescending(h => h.Score).Take(top)];
+        return bestCoverage < _minCoverage ? [] : [.. hits.OrderByDescending(h => h.Score).Take(top)];
     }
 }

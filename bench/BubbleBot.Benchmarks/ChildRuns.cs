@@ -47,7 +47,8 @@ internal static class ChildRuns
         var startMs = Measure.Ms(() => host.StartAsync().GetAwaiter().GetResult());
         var retriever = services.GetRequiredService<LuceneRetriever>();
         var answers = services.GetRequiredService<ExtractiveAnswerService>();
-        var matcher = services.GetRequiredService<QuestionMatcher>();
+        var analyzer = services.GetRequiredService<QuestionAnalyzer>();
+        var minCoverage = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetrievalOptions>>().Value.MinCoverage;
         metrics["startup.ready_ms"] = ready.Elapsed.TotalMilliseconds;
         Console.WriteLine(ReadyLine);
         Console.Out.Flush();
@@ -101,10 +102,10 @@ internal static class ChildRuns
         var answered = request.Count(q => !answers.AnswerAsync(q, CancellationToken.None).GetAwaiter().GetResult().NoAnswer);
         metrics["questions.answered"] = answered;
 
-        Measure.Latency(questions.Length, i => retriever.Retrieve(questions[i], 12), settings.Budget, settings.MaxSamples).Into(metrics, "retrieve");
+        Measure.Latency(questions.Length, i => retriever.Retrieve(new RetrievalRequest(questions[i]), 12), settings.Budget, settings.MaxSamples).Into(metrics, "retrieve");
         Measure.Latency(questions.Length, i => answers.AnswerAsync(request[i], CancellationToken.None).GetAwaiter().GetResult(), settings.Budget, settings.MaxSamples).Into(metrics, "answer");
-        Breakdown(index, matcher, questions, metrics);
-        Slowest(questions, q => retriever.Retrieve(q, 12), "retrieve");
+        Breakdown(index, analyzer, questions, metrics);
+        Slowest(questions, q => retriever.Retrieve(new RetrievalRequest(q), 12), "retrieve");
         Slowest(questions, q => answers.AnswerAsync(new AnswerRequest(q), CancellationToken.None).GetAwaiter().GetResult(), "answer");
         metrics["throughput.one_core"] = Measure.Throughput(questions.Length, i => answers.AnswerAsync(request[i], CancellationToken.None).GetAwaiter().GetResult(), settings.Budget, 1);
         metrics["throughput.all_cores"] = Measure.Throughput(questions.Length, i => answers.AnswerAsync(request[i], CancellationToken.None).GetAwaiter().GetResult(), settings.Budget, Environment.ProcessorCount);
@@ -117,7 +118,7 @@ internal static class ChildRuns
 
         if (settings.BruteForce)
         {
-            var brute = Measure.Ms(() => new BruteForceRetriever(index, matcher), out var bruteBuildMs);
+            var brute = Measure.Ms(() => new BruteForceRetriever(index, analyzer, minCoverage), out var bruteBuildMs);
             metrics["brute.build_ms"] = bruteBuildMs;
             metrics["brute.terms"] = brute.Terms;
             for (var i = 0; i < Math.Min(questions.Length, 20); i++)
@@ -148,7 +149,7 @@ internal static class ChildRuns
     }
 
     /// <summary>Mean time per query of each step of <see cref="LuceneRetriever.Retrieve"/>, replayed with the same internals.</summary>
-    private static void Breakdown(CorpusIndex index, QuestionMatcher matcher, string[] questions, Dictionary<string, double> metrics)
+    private static void Breakdown(CorpusIndex index, QuestionAnalyzer analyzer, string[] questions, Dictionary<string, double> metrics)
     {
         double plan = 0, search = 0, load = 0, terms = 0, coverage = 0;
         var passes = 3;
@@ -156,7 +157,7 @@ internal static class ChildRuns
         {
             foreach (var question in questions)
             {
-                var p = Measure.Ms(() => matcher.Plan(question), out var ms);
+                var p = Measure.Ms(() => analyzer.Analyze(question).Plan, out var ms);
                 plan += ms;
                 if (p.Units.Count == 0)
                 {
@@ -171,9 +172,9 @@ internal static class ChildRuns
                     load += ms;
                 }
 
-                var sets = Measure.Ms(() => matcher.TermsPresent(p, [.. found.Select(f => f.Doc)]), out ms);
+                var sets = Measure.Ms(() => index.TermsPresent(p.Terms, [.. found.Select(f => f.Doc)]), out ms);
                 terms += ms;
-                coverage += Measure.Ms(() => sets.Sum(p.Coverage));
+                coverage += Measure.Ms(() => sets.Sum(s => p.Coverage(s)));
             }
         }
 

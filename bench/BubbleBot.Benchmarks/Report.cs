@@ -121,7 +121,7 @@ internal sealed class Report(Options options, string[] args, List<BenchQuestion>
 
         md.AppendLine();
         md.Append("|---|").AppendLine(string.Concat(Enumerable.Repeat("---:|", Scales.Count)));
-        Row(md, "`QuestionMatcher.Plan` (analysis, vocabulary, document frequencies)", m => F(m["breakdown.plan_ms"], 3), withTarget: false);
+        Row(md, "`QuestionAnalyzer.Analyze` (segmentation, cues, vocabulary, document frequencies)", m => F(m["breakdown.plan_ms"], 3), withTarget: false);
         Row(md, "Lucene BM25 search, top 24", m => F(m["breakdown.search_ms"], 3), withTarget: false);
         Row(md, "`CorpusIndex.ChunkOf` × 24 (doc values)", m => F(m["breakdown.load_chunk_ms"], 3), withTarget: false);
         Row(md, "`CorpusIndex.TermsPresent` (query terms in the candidates' postings)", m => F(m["breakdown.terms_of_ms"], 3), withTarget: false);

@@ -2,6 +2,7 @@ using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
 using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Retrieval;
+using BubbleBot.Core.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,7 +43,14 @@ public static class CoreHostingExtensions
                 RetrievalOptions.Resolve(options.StopwordsPath),
                 RetrievalOptions.Resolve(Path.Combine("data", "cedict", "en-zh.tsv.gz")));
         });
-        services.AddSingleton<QuestionMatcher>();
+        services.AddSingleton(sp => QuestionCues.Load(RetrievalOptions.Resolve(Path.Combine("data", "question-cues.tsv"))));
+        services.AddSingleton(sp => new ChineseSegmenter(
+            RetrievalOptions.Resolve(Path.Combine("data", "jieba", "dict.txt")) is var dictionary ? Path.GetDirectoryName(dictionary)! : string.Empty,
+            RetrievalOptions.Resolve(Path.Combine("data", "userdict.txt")),
+            sp.GetRequiredService<IArticleCatalog>().Articles.SelectMany(a => a.Aliases)
+                .Select(a => ScriptFolder.Fold(a).ToLowerInvariant())
+                .Where(a => a.Length > 1 && a.All(LanguageDetector.IsHan))));
+        services.AddSingleton<QuestionAnalyzer>();
         services.AddSingleton<LuceneRetriever>();
         services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<LuceneRetriever>());
         services.AddSingleton<ExtractiveAnswerService>();
@@ -65,11 +73,14 @@ public static class CoreHostingExtensions
 }
 
 /// <summary>Builds the corpus index and loads the vocabularies while the host starts, so a broken corpus fails the start.</summary>
-internal sealed partial class RetrievalWarmup(CorpusIndex index, QueryVocabulary vocabulary, ILogger<RetrievalWarmup> logger) : IHostedService
+internal sealed partial class RetrievalWarmup(CorpusIndex index, QueryVocabulary vocabulary, QuestionAnalyzer analyzer, ILogger<RetrievalWarmup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         vocabulary.Preload();
+
+        // The first segmentation loads jieba's models; do it now rather than on the first question.
+        analyzer.Analyze("AI 泡沫会破裂吗？");
         Log.Ready(logger, index.Articles.Count, index.Chunks.Count, index.ReusedPersistedIndex);
         return Task.CompletedTask;
     }

@@ -33,7 +33,7 @@ public sealed class CoreFixture : IDisposable
 
     public async Task<IReadOnlyList<string>> TopArticlesAsync(string question, int top = 3)
     {
-        var hits = await Retriever.RetrieveAsync(question, 10, CancellationToken.None);
+        var hits = (await Retriever.RetrieveAsync(new RetrievalRequest(question), 10, CancellationToken.None)).Hits;
         return [.. hits.Select(h => h.Chunk.DocId).Distinct().Take(top)];
     }
 

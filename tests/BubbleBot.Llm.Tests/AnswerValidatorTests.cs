@@ -1,3 +1,4 @@
+using BubbleBot.Core.Text;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Retrieval;

@@ -46,8 +46,8 @@ public sealed class EmbeddingTests : IClassFixture<FakeServerFixture>, IDisposab
 
         Assert.False(index.IsReady);
         Assert.False(index.Built.IsCompleted);
-        var before = await retriever.RetrieveAsync(Question, ModelAnswerService.Passages, default);
-        var bm25 = await lexical.RetrieveAsync(Question, ModelAnswerService.Passages, default);
+        var before = (await retriever.RetrieveAsync(new RetrievalRequest(Question), ModelAnswerService.Passages, default)).Hits;
+        var bm25 = (await lexical.RetrieveAsync(new RetrievalRequest(Question), ModelAnswerService.Passages, default)).Hits;
         Assert.Equal(bm25.Select(h => (h.Chunk.Id, h.Score)), before.Select(h => (h.Chunk.Id, h.Score)));
         Assert.DoesNotContain(_server.EmbeddingRequests, r => r.Contains(Question));
 
@@ -55,7 +55,7 @@ public sealed class EmbeddingTests : IClassFixture<FakeServerFixture>, IDisposab
         await index.Built.WaitAsync(HangGuard);
 
         Assert.True(index.IsReady);
-        await retriever.RetrieveAsync(Question, ModelAnswerService.Passages, default);
+        await retriever.RetrieveAsync(new RetrievalRequest(Question), ModelAnswerService.Passages, default);
         Assert.Equal([Question], _server.EmbeddingRequests.Last());
     }
 

@@ -35,7 +35,7 @@ public sealed class ModelAnswerTests : IClassFixture<FakeServerFixture>, IDispos
         using var host = await TestHost.StartAsync(settings);
         _server.OnChat = (_, _) => Task.FromResult(FakeModelServer.Reply("马拉比认为 OpenAI 可能在 18 个月内耗尽资金 [1]。"));
 
-        var hits = await host.Services.GetRequiredService<IRetriever>().RetrieveAsync(Question, ModelAnswerService.Passages, default);
+        var hits = (await host.Services.GetRequiredService<IRetriever>().RetrieveAsync(new RetrievalRequest(Question), ModelAnswerService.Passages, default)).Hits;
         var answer = await Answer(host, Question);
 
         var chat = Assert.Single(_server.ChatRequests);
@@ -64,7 +64,7 @@ public sealed class ModelAnswerTests : IClassFixture<FakeServerFixture>, IDispos
     public async Task An_invented_marker_is_dropped_and_the_citations_are_renumbered_by_first_appearance()
     {
         using var host = await TestHost.StartAsync(TestHost.Settings(_server, _data.Path));
-        var hits = await host.Services.GetRequiredService<IRetriever>().RetrieveAsync(Question, ModelAnswerService.Passages, default);
+        var hits = (await host.Services.GetRequiredService<IRetriever>().RetrieveAsync(new RetrievalRequest(Question), ModelAnswerService.Passages, default)).Hits;
         Assert.True(hits.Count >= 2, "the question should retrieve at least two passages");
         _server.OnChat = (_, _) => Task.FromResult(FakeModelServer.Reply("First claim [9]. Second claim [2]. Third claim [1][2]."));
 
@@ -113,7 +113,7 @@ public sealed class ModelAnswerTests : IClassFixture<FakeServerFixture>, IDispos
     {
         using var host = await TestHost.StartAsync(TestHost.Settings(_server, _data.Path));
         const string About = "泰勒如何看待 Buy.com 和亞馬遜?";
-        var hits = await host.Services.GetRequiredService<IRetriever>().RetrieveAsync(About, ModelAnswerService.Passages, default);
+        var hits = (await host.Services.GetRequiredService<IRetriever>().RetrieveAsync(new RetrievalRequest(About), ModelAnswerService.Passages, default)).Hits;
         Assert.Contains(hits, h => h.Chunk.Text.Contains("Buy.com"));
         _server.OnChat = (_, _) => Task.FromResult(FakeModelServer.Reply(
             "泰勒說當年 Buy.com 和亞馬遜之間依舊存在巨大差異 [1]。加入 t.me/joinchat/x 或訪問 evil.com,或寫信給 a@evil.com。原文見 www.technologyreview.com。"));

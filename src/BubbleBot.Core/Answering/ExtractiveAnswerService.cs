@@ -1,3 +1,4 @@
+using System.Globalization;
 using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Retrieval;
 using BubbleBot.Core.Text;
@@ -5,20 +6,16 @@ using BubbleBot.Core.Text;
 namespace BubbleBot.Core.Answering;
 
 /// <summary>
-/// The embedded default, needing no model: quotes the most relevant sentences of the best passages verbatim,
-/// numbered [1], [2] …, from at most three passages, framed in the asker's language and script.
+/// The embedded default, needing no model: quotes the sentences of the best passages that answer the question,
+/// verbatim, numbered [1], [2] …, from at most three passages; both sides of the debate from the articles' claims;
+/// the gist of an article a question names; and a plain refusal, naming a subject the articles never mention.
 /// </summary>
-public sealed class ExtractiveAnswerService(IRetriever retriever, QuestionMatcher matcher, IArticleCatalog catalog) : IAnswerService
+public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalog catalog, IChunkStore chunks) : IAnswerService
 {
     public const int MaxSources = 3;
 
     /// <summary>Passages considered before picking the few that are quoted.</summary>
     private const int Candidates = 12;
-
-    /// <summary>A quote borrows the following sentence while both together stay within this length.</summary>
-    private const int ContextQuoteLength = 200;
-
-    private const int MaxQuoteLength = 260;
 
     /// <summary>Each further passage from an article already quoted counts for this share of its score, to let other articles speak.</summary>
     private const double SameArticlePenalty = 0.6;
@@ -26,27 +23,54 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, QuestionMatche
     /// <summary>Passages scoring below this share of the best one are not worth quoting.</summary>
     private const double RelativeFloor = 0.4;
 
+    /// <summary>Claims quoted per side of the debate.</summary>
+    private const int ClaimsPerSide = 3;
+
     public async Task<Answer> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken)
     {
-        var question = request.Question;
-        var language = LanguageDetector.Detect(question);
-        var hits = await retriever.RetrieveAsync(question, Candidates, cancellationToken);
-        return hits.Count == 0
-            ? Refuse(question, language)
-            : Compose(question, language, SelectPassages(hits), matcher.Plan(question));
+        var result = await retriever.RetrieveAsync(new RetrievalRequest(request.Question, request.PreviousQuestion), Candidates, cancellationToken);
+        return Answer(result);
+    }
+
+    /// <summary>The answer for a retrieval result: quotes, both sides, an article's gist, or the refusal its verdict calls for.</summary>
+    public Answer Answer(RetrievalResult result)
+    {
+        var question = result.Question;
+        if (result.Verdict != RelevanceVerdict.Answerable)
+        {
+            return Refuse(question, result.Verdict);
+        }
+
+        if (question.Intent == QuestionIntent.Sides)
+        {
+            return Sides(question, result.Hits);
+        }
+
+        if (question.AsksForGist && Gist(question, result.Hits) is { } gist)
+        {
+            return gist;
+        }
+
+        return result.Hits.Count == 0 ? Refuse(question, RelevanceVerdict.NotCovered) : Compose(question, SelectPassages(result.Hits));
     }
 
     /// <summary>The refusal for a question the articles do not cover, listing what they do cover so the asker can rephrase.</summary>
-    public Answer Refuse(string question, AnswerLanguage language)
+    public Answer Refuse(QuestionAnalysis question, RelevanceVerdict verdict)
     {
+        var language = question.Language;
         var labels = AnswerLabels.For(language);
-        var titles = catalog.Articles.Select(a => $"• {DisplayTitle(a, language)}");
-        var text = $"{labels.NoAnswer}\n{labels.CoveredTopics}\n{string.Join('\n', titles)}";
-        return new Answer(question, text, NoAnswer: true, [], language);
+        var reason = verdict switch
+        {
+            RelevanceVerdict.Injection => labels.Injection,
+            RelevanceVerdict.AbsentSubject when question.AbsentSubjects.Count > 0 =>
+                string.Format(CultureInfo.InvariantCulture, labels.AbsentSubject, string.Join(language == AnswerLanguage.English ? ", " : "、", question.AbsentSubjects)),
+            RelevanceVerdict.NoAnswerOfThatKind => labels.NoAnswerOfThatKind,
+            _ => labels.NoAnswer,
+        };
+        var titles = catalog.Articles.Select(a => $"• {Quotes.DisplayTitle(a, language)}");
+        var text = $"{reason}\n{labels.CoveredTopics}\n{string.Join('\n', titles)}";
+        return new Answer(question.Text, text, NoAnswer: true, [], language);
     }
-
-    public static string DisplayTitle(Article article, AnswerLanguage language) =>
-        language == AnswerLanguage.English && !string.IsNullOrWhiteSpace(article.TitleEn) ? article.TitleEn : article.Title;
 
     private static List<Chunk> SelectPassages(IReadOnlyList<RetrievalHit> hits)
     {
@@ -72,118 +96,138 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, QuestionMatche
         return picked;
     }
 
-    private Answer Compose(string question, AnswerLanguage language, List<Chunk> passages, QueryPlan plan)
+    private Answer Compose(QuestionAnalysis question, List<Chunk> passages)
     {
-        var labels = AnswerLabels.For(language);
-        var citations = new List<Citation>();
-        var lines = new List<string> { labels.Intro };
-        var seen = new HashSet<string>();
+        var language = question.Language;
+        var builder = new AnswerBuilder(question, AnswerLabels.For(language).Intro);
+        var quoted = new List<QuoteSpan>();
         foreach (var chunk in passages)
         {
             var article = catalog.Find(chunk.DocId)!;
-            var (quote, cut) = BestQuote(article.Body, chunk, plan);
-            if (!seen.Add(ScriptFolder.Fold(quote)))
+            var spans = Quotes.Select(question, article, chunk, Following(chunk));
+            foreach (var span in spans.Where(s => !quoted.Any(q => q.DocId == s.DocId && q.Start < s.End && s.Start < q.End)))
+            {
+                quoted.Add(span);
+                builder.AddQuote(article, span);
+            }
+
+            builder.EndParagraph();
+        }
+
+        return builder.Build(noAnswer: false);
+    }
+
+    /// <summary>Both sides of the debate from the articles' claims, the claims closest to the question's topic first.</summary>
+    private Answer Sides(QuestionAnalysis question, IReadOnlyList<RetrievalHit> hits)
+    {
+        var language = question.Language;
+        var labels = AnswerLabels.For(language);
+        var builder = new AnswerBuilder(question, labels.SidesIntro);
+        var claims = catalog.Articles.SelectMany(a => a.Claims.Select(c => (Article: a, Claim: c))).ToList();
+        var topical = question.Plan.Units.Any(u => u.IsSpecificSubject);
+        foreach (var (stance, title) in new[] { (Stance.Bubble, labels.BubbleSide), (Stance.NotBubble, labels.NotBubbleSide), (Stance.Mixed, labels.MixedSide) })
+        {
+            var side = claims.Where(c => c.Claim.Stance == stance).ToList();
+            if (side.Count == 0 && stance == Stance.Mixed)
             {
                 continue;
             }
 
-            var n = citations.Count + 1;
-            var link = article.Url is null ? null
-                : article.UrlCarriesCorpusText ? TextFragmentLink.Create(article.Url, quote)
-                : article.Url;
-            citations.Add(new Citation(n, article.Id, DisplayTitle(article, language), article.Url, quote, article.Author, article.Published, link));
-            var shown = cut ? quote + "…" : quote;
-            var said = chunk.Speaker is null ? string.Empty
-                : language == AnswerLanguage.English ? $"{chunk.Speaker}: " : $"{chunk.Speaker}：";
-            lines.Add(language == AnswerLanguage.English ? $"{said}“{shown}” [{n}]" : $"{said}「{shown}」[{n}]");
+            builder.AddHeading(title);
+            if (side.Count == 0)
+            {
+                builder.AddLine(labels.NoArticleOnSide);
+                continue;
+            }
+
+            // One claim per article first, so that every article arguing a side is heard.
+            var ordered = side
+                .OrderByDescending(c => topical ? question.CoverageOf(c.Claim.Quote) : 0)
+                .ThenBy(c => catalog.Articles.ToList().IndexOf(c.Article))
+                .ToList();
+            var chosen = ordered.DistinctBy(c => c.Article.Id).Concat(ordered).Distinct().Take(ClaimsPerSide).ToList();
+            foreach (var (article, claim) in chosen)
+            {
+                builder.AddQuote(article, new QuoteSpan(article.Id, claim.Start, claim.Start + claim.Quote.Length, SpeakerAt(article, claim.Start)), stance);
+            }
+
+            var arguedBy = side.Select(c => Quotes.DisplayTitle(c.Article, language)).Distinct();
+            builder.AddLine(string.Format(CultureInfo.InvariantCulture, labels.ArguedBy, string.Join(language == AnswerLanguage.English ? "; " : "；", arguedBy)));
+            builder.EndParagraph();
         }
 
-        return new Answer(question, string.Join("\n\n", lines), NoAnswer: false, citations, language);
+        return builder.Build(noAnswer: false);
     }
 
-    /// <summary>The sentence (or two) of a passage that covers most of the question, verbatim from the article body.</summary>
-    private (string Quote, bool Cut) BestQuote(string body, Chunk chunk, QueryPlan plan)
+    /// <summary>An article the question names, in a few of its own key sentences: its claims, else its best passages.</summary>
+    private Answer? Gist(QuestionAnalysis question, IReadOnlyList<RetrievalHit> hits)
     {
-        var sentences = Sentences.Split(body, chunk.Start, chunk.End).Select(s => WithoutListMarker(body, WithoutSpeakerLabel(body, s, chunk.Speaker)))
-            .Where(s => s.End.Value > s.Start.Value)
-            .DefaultIfEmpty(chunk.Start..chunk.End)
-            .ToList();
-        var bestIndex = 0;
-        var bestScore = -1.0;
-        for (var i = 0; i < sentences.Count; i++)
+        var article = catalog.Find(question.NamedArticleIds[0]);
+        if (article is null)
         {
-            var score = plan.Coverage(matcher.TermsOfText(body[sentences[i]]));
-            if (score > bestScore)
+            return null;
+        }
+
+        var language = question.Language;
+        var builder = new AnswerBuilder(question, string.Format(CultureInfo.InvariantCulture, AnswerLabels.For(language).GistIntro, Quotes.DisplayTitle(article, language)));
+        if (article.Claims.Count > 0)
+        {
+            foreach (var claim in article.Claims.OrderBy(c => c.Start).Take(MaxSources + 1))
             {
-                (bestIndex, bestScore) = (i, score);
+                builder.AddQuote(article, new QuoteSpan(article.Id, claim.Start, claim.Start + claim.Quote.Length, SpeakerAt(article, claim.Start)), claim.Stance);
+            }
+
+            return builder.Build(noAnswer: false);
+        }
+
+        return hits.Count == 0 ? null : Compose(question, SelectPassages(hits));
+    }
+
+    private string? SpeakerAt(Article article, int offset) =>
+        chunks.Chunks.FirstOrDefault(c => c.DocId == article.Id && c.Start <= offset && offset < c.End)?.Speaker;
+
+    /// <summary>The passages after <paramref name="chunk"/> in its article (the next turns of a transcript).</summary>
+    private IReadOnlyList<Chunk> Following(Chunk chunk) =>
+        chunk.Speaker is null ? [] : [.. chunks.Chunks.Where(c => c.DocId == chunk.DocId && c.Index > chunk.Index).OrderBy(c => c.Index).Take(3)];
+
+    /// <summary>Builds the answer text and its numbered citations, one quote per line.</summary>
+    private sealed class AnswerBuilder(QuestionAnalysis question, string intro)
+    {
+        private readonly List<string> _paragraphs = [intro];
+        private readonly List<string> _lines = [];
+        private readonly List<Citation> _citations = [];
+        private readonly HashSet<string> _shown = new(StringComparer.Ordinal);
+
+        public void AddQuote(Article article, QuoteSpan span, Stance? stance = null)
+        {
+            var (quote, cut) = Quotes.Display(article.Body, span);
+            if (quote.Length == 0 || !_shown.Add(ScriptFolder.Fold(quote)))
+            {
+                return;
+            }
+
+            var n = _citations.Count + 1;
+            _citations.Add(Quotes.Cite(n, article, quote, question.Language, stance));
+            _lines.Add(Quotes.Line(span.Speaker, quote, cut, n, question.Language));
+        }
+
+        public void AddHeading(string heading) => _lines.Add(heading + (question.Language == AnswerLanguage.English ? ":" : "："));
+
+        public void AddLine(string line) => _lines.Add(line);
+
+        public void EndParagraph()
+        {
+            if (_lines.Count > 0)
+            {
+                _paragraphs.Add(string.Join('\n', _lines));
+                _lines.Clear();
             }
         }
 
-        var start = sentences[bestIndex].Start.Value;
-        var end = sentences[bestIndex].End.Value;
-
-        // The sentence after the best one often carries the substance (the figure, the verdict): keep it when it fits
-        // and belongs to the same paragraph, so a quote never straddles a paragraph or a list.
-        if (bestIndex + 1 < sentences.Count
-            && sentences[bestIndex + 1].End.Value - start <= ContextQuoteLength
-            && body.AsSpan(end, sentences[bestIndex + 1].Start.Value - end).IndexOf('\n') < 0)
+        public Answer Build(bool noAnswer)
         {
-            end = sentences[bestIndex + 1].End.Value;
+            EndParagraph();
+            return new Answer(question.Text, string.Join("\n\n", _paragraphs), noAnswer, _citations, question.Language);
         }
-
-        if (end - start <= MaxQuoteLength)
-        {
-            return (body[start..end], false);
-        }
-
-        // Cut a long sentence at the last clause break that fits, never inside a surrogate pair.
-        var limit = start + MaxQuoteLength;
-        var clause = body.LastIndexOfAny(['，', ',', '；', '、', ' '], limit - 1, MaxQuoteLength / 2);
-        var cutAt = clause > start ? clause : limit;
-        if (char.IsLowSurrogate(body[cutAt]))
-        {
-            cutAt--;
-        }
-
-        return (body[start..cutAt], true);
-    }
-
-    /// <summary>A Markdown list marker ("- ", "* ", "1. ") is layout, not words of the article: quotes start after it.</summary>
-    private static Range WithoutListMarker(string body, Range sentence)
-    {
-        var text = body.AsSpan(sentence.Start.Value, sentence.End.Value - sentence.Start.Value);
-        var marker = 0;
-        if (text.Length > 2 && text[0] is '-' or '*' or '+' && text[1] == ' ')
-        {
-            marker = 2;
-        }
-        else if (text.IndexOf(". ") is > 0 and <= 3 and var dot && !text[..dot].ContainsAnyExcept("0123456789"))
-        {
-            marker = dot + 2;
-        }
-
-        return marker == 0 || marker >= text.Length ? sentence : (sentence.Start.Value + marker)..sentence.End;
-    }
-
-    private static Range WithoutSpeakerLabel(string body, Range sentence, string? speaker)
-    {
-        if (speaker is null)
-        {
-            return sentence;
-        }
-
-        var text = body.AsSpan(sentence.Start.Value, sentence.End.Value - sentence.Start.Value);
-        if (text.StartsWith(speaker, StringComparison.Ordinal) && text.Length > speaker.Length + 1 && text[speaker.Length] is ':' or '：')
-        {
-            var start = sentence.Start.Value + speaker.Length + 1;
-            while (start < sentence.End.Value && char.IsWhiteSpace(body[start]))
-            {
-                start++;
-            }
-
-            return start..sentence.End;
-        }
-
-        return sentence;
     }
 }

@@ -15,10 +15,15 @@ public static class PlainTextRenderer
 
         var labels = AnswerLabels.For(answer.Language);
         text.Append("\n\n").Append(labels.Sources).Append(':');
-        foreach (var citation in answer.Citations)
+        foreach (var source in answer.Sources)
         {
-            text.Append("\n[").Append(citation.N).Append("] ").Append(SourceLine(citation))
-                .Append("\n    ").Append(citation.Link ?? labels.NoPublicLink);
+            text.Append('\n').Append(source.Markers).Append(' ').Append(SourceLine(source.Citation));
+            if (source.Citation.About is { } about)
+            {
+                text.Append("\n    ").Append(about);
+            }
+
+            text.Append("\n    ").Append(source.Citation.Link ?? labels.NoPublicLink);
         }
 
         return text.ToString();

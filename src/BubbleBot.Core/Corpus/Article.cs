@@ -14,7 +14,28 @@ public sealed record Article(
     string? SummaryEn,
     bool UrlCarriesCorpusText,
     string Body,
-    string FilePath);
+    string FilePath)
+{
+    /// <summary>Other names of the article's source (author, outlet, kind of text) in every script and language.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>The article's key arguments, each a verbatim quote of its body with the side of the debate it takes.</summary>
+    public IReadOnlyList<Claim> Claims { get; init; } = [];
+
+    /// <summary>Why claims of the front matter were left out (the loader logs one line for each).</summary>
+    internal IReadOnlyList<string> SkippedClaims { get; init; } = [];
+}
+
+/// <summary>Which side of the bubble debate an argument takes.</summary>
+public enum Stance
+{
+    Bubble,
+    NotBubble,
+    Mixed,
+}
+
+/// <summary>A key argument of an article: <see cref="Quote"/> occurs verbatim in the body, at <see cref="Start"/>.</summary>
+public sealed record Claim(Stance Stance, string Quote, int Start);
 
 /// <summary>The loaded corpus, shared by every adapter (for example to list the sources).</summary>
 public interface IArticleCatalog

@@ -36,6 +36,11 @@ public sealed partial class CorpusLoader(ILogger<CorpusLoader> logger)
                 continue;
             }
 
+            foreach (var skipped in article.SkippedClaims)
+            {
+                Log.SkippedClaim(logger, file, skipped);
+            }
+
             if (byId.TryGetValue(article.Id, out var first))
             {
                 throw new CorpusException($"Two corpus files have the id '{article.Id}': '{first}' and '{file}'.");
@@ -104,6 +109,7 @@ public sealed partial class CorpusLoader(ILogger<CorpusLoader> logger)
             return false;
         }
 
+        var (claims, skippedClaims) = ReadClaims(meta.Claims, body);
         article = new Article(
             Id: meta.Id.Trim(),
             Title: meta.Title.Trim(),
@@ -117,10 +123,61 @@ public sealed partial class CorpusLoader(ILogger<CorpusLoader> logger)
             SummaryEn: meta.SummaryEn,
             UrlCarriesCorpusText: meta.UrlMatchesText,
             Body: body,
-            FilePath: path);
+            FilePath: path)
+        {
+            Aliases = [.. (meta.Aliases ?? []).Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim())],
+            Claims = claims,
+            SkippedClaims = skippedClaims,
+        };
         problem = string.Empty;
         return true;
     }
+
+    /// <summary>
+    /// Keeps the claims whose quote occurs in the body (compared after folding scripts, so a claim written in either
+    /// script still points at the verbatim text) and whose stance is known; the rest are reported, one line each.
+    /// </summary>
+    private static (List<Claim> Claims, List<string> Skipped) ReadClaims(List<ClaimEntry>? entries, string body)
+    {
+        var claims = new List<Claim>();
+        var skipped = new List<string>();
+        var foldedBody = Text.ScriptFolder.Fold(body);
+        foreach (var entry in entries ?? [])
+        {
+            var quote = entry.Quote?.Trim() ?? string.Empty;
+            if (!TryParseStance(entry.Stance, out var stance))
+            {
+                skipped.Add($"claim stance '{entry.Stance}' is not bubble, not-bubble or mixed");
+                continue;
+            }
+
+            // Folding is one character for one character, so an offset in the folded body is an offset in the body.
+            var at = quote.Length == 0 ? -1 : foldedBody.IndexOf(Text.ScriptFolder.Fold(quote), StringComparison.Ordinal);
+            if (at < 0)
+            {
+                skipped.Add($"claim quote '{Shorten(quote)}' does not occur in the body");
+                continue;
+            }
+
+            claims.Add(new Claim(stance, body.Substring(at, quote.Length), at));
+        }
+
+        return (claims, skipped);
+    }
+
+    private static bool TryParseStance(string? text, out Stance stance)
+    {
+        stance = text?.Trim().ToLowerInvariant() switch
+        {
+            "bubble" => Stance.Bubble,
+            "not-bubble" or "not_bubble" => Stance.NotBubble,
+            "mixed" => Stance.Mixed,
+            _ => (Stance)(-1),
+        };
+        return Enum.IsDefined(stance);
+    }
+
+    private static string Shorten(string text) => text.Length <= 30 ? text : text[..30] + "…";
 
     private sealed class FrontMatter
     {
@@ -145,12 +202,26 @@ public sealed partial class CorpusLoader(ILogger<CorpusLoader> logger)
         public Dictionary<string, string>? Alternates { get; set; }
 
         public string? SummaryEn { get; set; }
+
+        public List<string>? Aliases { get; set; }
+
+        public List<ClaimEntry>? Claims { get; set; }
+    }
+
+    private sealed class ClaimEntry
+    {
+        public string? Stance { get; set; }
+
+        public string? Quote { get; set; }
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Skipped corpus file {File}: {Problem}")]
         public static partial void SkippedFile(ILogger logger, string file, string problem);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Skipped a claim in {File}: {Problem}")]
+        public static partial void SkippedClaim(ILogger logger, string file, string problem);
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Loaded {Count} articles from {Directory}")]
         public static partial void Loaded(ILogger logger, int count, string directory);

@@ -30,13 +30,16 @@ public sealed class Chunk(string id, string docId, int index, string articleBody
 /// <summary>A chunk that a retriever judged relevant, with its score in that retriever's own scale.</summary>
 public sealed record RetrievalHit(Chunk Chunk, double Score);
 
+/// <summary>A question to retrieve passages for, with the previous question of its conversation for follow-ups.</summary>
+public sealed record RetrievalRequest(string Question, string? PreviousQuestion = null);
+
 /// <summary>
-/// Finds the passages that answer a question. Implementations apply their own relevance floor:
-/// an empty list means the corpus does not cover the question.
+/// Finds the passages that answer a question and decides whether they do. The result carries the question's analysis,
+/// so the answer layer never analyses the question a second time.
 /// </summary>
 public interface IRetriever
 {
-    Task<IReadOnlyList<RetrievalHit>> RetrieveAsync(string question, int top, CancellationToken cancellationToken);
+    Task<RetrievalResult> RetrieveAsync(RetrievalRequest request, int top, CancellationToken cancellationToken);
 }
 
 /// <summary>Every chunk of the corpus, in a stable order (for embedding, benchmarks and brute-force baselines).</summary>

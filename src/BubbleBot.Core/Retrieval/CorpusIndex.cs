@@ -12,13 +12,30 @@ using LuceneDirectory = Lucene.Net.Store.Directory;
 
 namespace BubbleBot.Core.Retrieval;
 
+/// <summary>The Lucene fields of a chunk's document, named in this one place.</summary>
+internal static class IndexFields
+{
+    /// <summary>The passage, folded to Simplified: CJK bigrams and stemmed English words.</summary>
+    public const string Text = "text";
+
+    /// <summary>The article's titles, English summary and author, and the chunk's heading and speaker.</summary>
+    public const string Meta = "meta";
+
+    /// <summary>The article id, one term, so that a question naming an article can be limited to it.</summary>
+    public const string Article = "article";
+
+    /// <summary>The chunk's number in <see cref="CorpusIndex.Chunks"/> (doc values).</summary>
+    public const string ChunkNumber = "chunk";
+}
+
 /// <summary>
 /// The chunks of every article and their Lucene index, built once at start and shared by every adapter.
 /// With a data folder, the index is kept on disk and reused while the corpus and the analysis are unchanged.
 /// </summary>
 public sealed class CorpusIndex : IChunkStore, IDisposable
 {
-    private const string IdField = "chunk";
+    /// <summary>Prefix of single-character terms, which are checked in the folded text rather than in the index.</summary>
+    public const string UnigramPrefix = "u:";
     private const string FingerprintKey = "fingerprint";
 
     private readonly LuceneDirectory _directory;
@@ -53,7 +70,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
 
     /// <summary>Passages whose text or metadata holds the term: a rendering found only in a title still counts as present.</summary>
     internal int DocumentFrequency(string term) =>
-        Math.Max(_reader.DocFreq(new Term(QueryPlanner.TextField, term)), _reader.DocFreq(new Term(QueryPlanner.MetaField, term)));
+        Math.Max(_reader.DocFreq(new Term(IndexFields.Text, term)), _reader.DocFreq(new Term(IndexFields.Meta, term)));
 
     internal Chunk ChunkOf(int luceneDocument) => Chunks[_chunkOfDocument[luceneDocument]];
 
@@ -64,7 +81,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
     private static int[] ReadChunkNumbers(DirectoryReader reader)
     {
         var map = new int[reader.MaxDoc];
-        var values = MultiDocValues.GetNumericValues(reader, IdField);
+        var values = MultiDocValues.GetNumericValues(reader, IndexFields.ChunkNumber);
         for (var doc = 0; doc < map.Length; doc++)
         {
             map[doc] = (int)values.Get(doc);
@@ -84,13 +101,13 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
         var liveDocs = MultiFields.GetLiveDocs(_reader);
         foreach (var term in terms)
         {
-            if (term.StartsWith(QueryPlanner.UnigramPrefix, StringComparison.Ordinal))
+            if (term.StartsWith(UnigramPrefix, StringComparison.Ordinal))
             {
                 continue;
             }
 
             var bytes = new BytesRef(term);
-            foreach (var field in new[] { QueryPlanner.TextField, QueryPlanner.MetaField })
+            foreach (var field in new[] { IndexFields.Text, IndexFields.Meta })
             {
                 var postings = MultiFields.GetTermDocsEnum(_reader, liveDocs, field, bytes);
                 if (postings is null)
@@ -115,7 +132,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
             }
         }
 
-        var unigrams = terms.Where(t => t.StartsWith(QueryPlanner.UnigramPrefix, StringComparison.Ordinal)).ToList();
+        var unigrams = terms.Where(t => t.StartsWith(UnigramPrefix, StringComparison.Ordinal)).ToList();
         if (unigrams.Count > 0)
         {
             for (var i = 0; i < documents.Count; i++)
@@ -134,7 +151,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
         return present;
     }
 
-    internal HashSet<string> TermsOfText(string text)
+    internal IReadOnlySet<string> TermsOfText(string text)
     {
         var folded = Fold(text);
         var terms = Analyzer.Analyze(folded).Select(t => t.Term).ToHashSet();
@@ -142,7 +159,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
         {
             if (LanguageDetector.IsHan(c))
             {
-                terms.Add(QueryPlanner.UnigramPrefix + c);
+                terms.Add(UnigramPrefix + c);
             }
         }
 
@@ -177,9 +194,10 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
                 var chunk = chunks[i];
                 writer.AddDocument(
                 [
-                    new NumericDocValuesField(IdField, i),
-                    new TextField(QueryPlanner.TextField, Fold(chunk.Text), Field.Store.NO),
-                    new TextField(QueryPlanner.MetaField, Fold(MetaText(byArticle[chunk.DocId], chunk)), Field.Store.NO),
+                    new NumericDocValuesField(IndexFields.ChunkNumber, i),
+                    new TextField(IndexFields.Text, Fold(chunk.Text), Field.Store.NO),
+                    new StringField(IndexFields.Article, chunk.DocId, Field.Store.NO),
+                    new TextField(IndexFields.Meta, Fold(MetaText(byArticle[chunk.DocId], chunk)), Field.Store.NO),
                 ]);
             }
 

@@ -1,10 +1,14 @@
+using BubbleBot.Core.Text;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace BubbleBot.Core.Retrieval;
 
 /// <summary>
-/// BM25 over bigrams and words (Lucene), re-ranked by how much of the question each passage covers.
-/// Passages below the relevance floor are dropped, so an empty result means "the corpus does not cover this".
+/// BM25 over bigrams and words (Lucene), limited to the articles a question names, re-ranked by how much of the
+/// question each passage covers, then judged by <see cref="RelevanceJudge"/>.
 /// </summary>
 public sealed partial class LuceneRetriever : IRetriever
 {
@@ -12,75 +16,171 @@ public sealed partial class LuceneRetriever : IRetriever
     internal const int CandidatePool = 24;
 
     private readonly CorpusIndex _index;
-    private readonly QuestionMatcher _matcher;
+    private readonly QuestionAnalyzer _analyzer;
+    private readonly RelevanceJudge _judge;
     private readonly ILogger<LuceneRetriever> _logger;
 
-    public LuceneRetriever(CorpusIndex index, QuestionMatcher matcher, ILogger<LuceneRetriever> logger)
+    public LuceneRetriever(CorpusIndex index, QuestionAnalyzer analyzer, IOptions<RetrievalOptions> options, ILogger<LuceneRetriever> logger)
     {
         _index = index;
-        _matcher = matcher;
+        _analyzer = analyzer;
+        _judge = new RelevanceJudge(index, options.Value.MinCoverage);
         _logger = logger;
     }
 
-    public Task<IReadOnlyList<RetrievalHit>> RetrieveAsync(string question, int top, CancellationToken cancellationToken)
+    public Task<RetrievalResult> RetrieveAsync(RetrievalRequest request, int top, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Retrieve(question, top));
+        return Task.FromResult(Retrieve(request, top));
     }
 
-    public IReadOnlyList<RetrievalHit> Retrieve(string question, int top)
-    {
-        var plan = _matcher.Plan(question);
-        if (plan.Units.Count == 0)
-        {
-            return [];
-        }
+    public RetrievalResult Retrieve(RetrievalRequest request, int top) => Retrieve(_analyzer.Analyze(request.Question, request.PreviousQuestion), top);
 
+    public RetrievalResult Retrieve(QuestionAnalysis question, int top)
+    {
+        var plan = question.Plan;
         if (_logger.IsEnabled(LogLevel.Debug))
         {
-            Log.Units(_logger, string.Join(" ", plan.Units.Select(u => $"{u.Label}×{u.Weight:0.00}[{string.Join("|", u.Alternatives.Select(a => string.Join("+", a.Terms)))}]")));
+            Log.Units(_logger, question.Intent, question.AnswerType, string.Join(",", question.NamedArticleIds),
+                string.Join(" ", plan.Units.Select(u => $"{u.Label}×{u.Weight:0.00}{(u.InCorpus ? string.Empty : "(absent)")}")));
         }
 
-        var found = _index.Searcher.Search(plan.Query, Math.Max(top, CandidatePool)).ScoreDocs;
+        var candidates = Candidates(question, Math.Max(top, CandidatePool));
+        var verdict = _judge.Judge(question, candidates);
+        Log.Verdict(_logger, verdict, candidates.Select(c => c.Coverage).DefaultIfEmpty(0).Max(), candidates.Select(c => c.Evidence).DefaultIfEmpty(0).Max());
+        var hits = verdict == RelevanceVerdict.Answerable
+            ? candidates.Where(c => c.Coverage >= _judge.MinCoverage || question.AsksForGist || question.Intent == QuestionIntent.Sides)
+                .OrderByDescending(c => c.Score).Take(top).Select(c => new RetrievalHit(c.Chunk, c.Score)).ToList()
+            : [];
+        return new RetrievalResult(question, hits, verdict);
+    }
+
+    private List<Candidate> Candidates(QuestionAnalysis question, int count)
+    {
+        var plan = question.Plan;
+        Query query = plan.Query;
+        if (question.NamedArticleIds.Count > 0)
+        {
+            var articles = new BooleanQuery();
+            foreach (var id in question.NamedArticleIds)
+            {
+                articles.Add(new TermQuery(new Term(IndexFields.Article, id)), Occur.SHOULD);
+            }
+
+            // The named articles' passages all qualify; the question's words only order them.
+            query = new BooleanQuery { { articles, Occur.MUST }, { plan.Query, Occur.SHOULD } };
+        }
+
+        var found = _index.Searcher.Search(query, count).ScoreDocs;
         if (found.Length == 0)
         {
             return [];
         }
 
-        var best = found[0].Score;
-        var present = _matcher.TermsPresent(plan, [.. found.Select(f => f.Doc)]);
-        var candidates = new List<RetrievalHit>(found.Length);
-        var bestCoverage = 0.0;
+        var best = Math.Max(found[0].Score, float.Epsilon);
+        var present = _index.TermsPresent(plan.Terms, [.. found.Select(f => f.Doc)]);
+        var candidates = new List<Candidate>(found.Length);
         for (var i = 0; i < found.Length; i++)
         {
             var chunk = _index.ChunkOf(found[i].Doc);
-            var coverage = plan.Coverage(present[i]);
-            bestCoverage = Math.Max(bestCoverage, coverage);
-            Log.Candidate(_logger, chunk.Id, found[i].Score, coverage);
-
-            // Passages that match only a small part of the question are noise even when BM25 likes them.
-            if (coverage < _matcher.MinCoverage)
-            {
-                continue;
-            }
-
-            candidates.Add(new RetrievalHit(chunk, found[i].Score / best * (0.25 + (0.75 * coverage))));
+            var coverage = plan.Coverage(present[i], focusOnly: true);
+            var evidence = plan.Evidence(present[i]);
+            Log.Candidate(_logger, chunk.Id, found[i].Score, coverage, evidence);
+            candidates.Add(new Candidate(chunk, found[i].Score / best * (0.25 + (0.75 * plan.Coverage(present[i]))), coverage, evidence));
         }
 
-        if (bestCoverage < _matcher.MinCoverage)
-        {
-            return [];
-        }
-
-        return [.. candidates.OrderByDescending(h => h.Score).Take(top)];
+        return candidates;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 120, Level = LogLevel.Debug, Message = "Question units: {Units}")]
-        public static partial void Units(ILogger logger, string units);
+        [LoggerMessage(EventId = 120, Level = LogLevel.Debug, Message = "Question: intent {Intent}, answer type {AnswerType}, named articles [{Named}], units {Units}")]
+        public static partial void Units(ILogger logger, QuestionIntent intent, AnswerType answerType, string named, string units);
 
-        [LoggerMessage(EventId = 121, Level = LogLevel.Debug, Message = "Candidate {ChunkId}: BM25 {Score:0.00}, coverage {Coverage:0.00}")]
-        public static partial void Candidate(ILogger logger, string chunkId, float score, double coverage);
+        [LoggerMessage(EventId = 122, Level = LogLevel.Debug, Message = "Verdict {Verdict}: best coverage {Coverage:0.00}, best evidence {Evidence:0.00}")]
+        public static partial void Verdict(ILogger logger, RelevanceVerdict verdict, double coverage, double evidence);
+
+        [LoggerMessage(EventId = 121, Level = LogLevel.Debug, Message = "Candidate {ChunkId}: BM25 {Score:0.00}, coverage {Coverage:0.00}, evidence {Evidence:0.00}")]
+        public static partial void Candidate(ILogger logger, string chunkId, float score, double coverage, double evidence);
+    }
+}
+
+/// <summary>A passage BM25 found, with its combined score, its coverage of the question and its specific evidence.</summary>
+internal sealed record Candidate(Chunk Chunk, double Score, double Coverage, double Evidence);
+
+/// <summary>
+/// Decides from several signals whether the articles answer a question: the share of its content the best passage
+/// covers (rarer words weigh more), whether that includes at least one specific word (not only the debate's common
+/// words or one ambiguous rendering), whether its named subject occurs in the corpus at all, and, for a question
+/// that asks for a figure or a date, whether the passages about it hold one.
+/// </summary>
+internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
+{
+    /// <summary>At least one specific word of the question fully present (see <see cref="QueryPlan.Evidence"/>).</summary>
+    public const double MinEvidence = 0.9;
+
+    /// <summary>A question about a name the articles never mention is answered only if its other content is almost all there.</summary>
+    public const double CoverageDespiteAbsentName = 0.75;
+
+    public double MinCoverage => minCoverage;
+
+    public RelevanceVerdict Judge(QuestionAnalysis question, IReadOnlyList<Candidate> candidates)
+    {
+        if (question.Intent == QuestionIntent.Injection)
+        {
+            return RelevanceVerdict.Injection;
+        }
+
+        if (question.Intent == QuestionIntent.Sides || question.AsksForGist)
+        {
+            return RelevanceVerdict.Answerable;
+        }
+
+        var best = candidates.OrderByDescending(c => c.Coverage).FirstOrDefault();
+        if (best is null || question.Plan.Units.Count == 0)
+        {
+            return question.AbsentSubjects.Count > 0 ? RelevanceVerdict.AbsentSubject : RelevanceVerdict.NotCovered;
+        }
+
+        if (question.AbsentSubjects.Count > 0 && best.Coverage < CoverageDespiteAbsentName)
+        {
+            return RelevanceVerdict.AbsentSubject;
+        }
+
+        // A question made only of the debate's common words ("为什么有人说AI是泡沫？") is about the debate itself;
+        // one with a specific word must find it.
+        var asksSomethingSpecific = question.Plan.Units.Any(u => u.IsSpecific);
+        if (best.Coverage < minCoverage || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence)
+        {
+            return RelevanceVerdict.NotCovered;
+        }
+
+        if (AnswerShapes.IsRequired(question.AnswerType) && !HoldsRequiredAnswer(question, candidates))
+        {
+            return RelevanceVerdict.NoAnswerOfThatKind;
+        }
+
+        return RelevanceVerdict.Answerable;
+    }
+
+    /// <summary>A figure or date in a covering passage or the passage right after it (a reply in a transcript).</summary>
+    private bool HoldsRequiredAnswer(QuestionAnalysis question, IReadOnlyList<Candidate> candidates)
+    {
+        foreach (var candidate in candidates.Where(c => c.Coverage >= minCoverage))
+        {
+            if (AnswerShapes.HasRequired(candidate.Chunk.Text, question.AnswerType))
+            {
+                return true;
+            }
+
+            var next = candidate.Chunk.Index + 1;
+            var following = index.Chunks.FirstOrDefault(c => c.DocId == candidate.Chunk.DocId && c.Index == next);
+            if (following is not null && AnswerShapes.HasRequired(following.Text, question.AnswerType))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

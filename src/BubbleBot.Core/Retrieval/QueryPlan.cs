@@ -3,23 +3,61 @@ using Lucene.Net.Search;
 namespace BubbleBot.Core.Retrieval;
 
 /// <summary>Index terms that together show a passage contains a unit, and how sure that makes us (0–1).</summary>
-internal sealed record Alternative(string[] Terms, double Credit = 1.0);
+internal sealed record Alternative(string[] Terms, double Credit = 1.0)
+{
+    /// <summary>
+    /// A Chinese word of three or more characters whose bigrams are mostly present (a typo, "扎克伯克" for "扎克伯格")
+    /// earns part of its credit; a shorter word or an English term needs all its terms.
+    /// </summary>
+    public bool AllowsPartial { get; init; }
+
+    /// <summary>Two of three bigrams: one letter wrong in a name, not half of another word.</summary>
+    public const double MinPartialShare = 0.66;
+
+    public double CreditFrom(IReadOnlySet<string> present)
+    {
+        var found = 0;
+        foreach (var term in Terms)
+        {
+            if (present.Contains(term))
+            {
+                found++;
+            }
+        }
+
+        if (found == Terms.Length)
+        {
+            return Credit;
+        }
+
+        var share = (double)found / Terms.Length;
+        return AllowsPartial && share >= MinPartialShare ? Credit * share * 0.8 : 0;
+    }
+}
 
 /// <summary>
-/// One meaningful part of a question (a Chinese character, an English word or phrase) and the ways a passage can
-/// show it contains it; the best alternative whose terms are all present decides the credit.
+/// One meaningful part of a question (a Chinese word, an English word or phrase) and the ways a passage can show it
+/// contains it; the best alternative decides the credit.
 /// </summary>
-internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alternative> Alternatives)
+/// <param name="Specificity">From about 0.3 for a word in nearly every passage ("AI", "泡沫") to 1 for a rare one.</param>
+/// <param name="IsName">A person, place, organisation or product: the question's subject.</param>
+/// <param name="InCorpus">False when no alternative occurs anywhere in the articles.</param>
+/// <param name="InFocus">Part of the sentence that asks, not of the context before it.</param>
+/// <param name="IsSubject">A noun, name, figure or English term: something a question can be about (not a verb like "不吃").</param>
+internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alternative> Alternatives, double Specificity, bool IsName, bool InCorpus, bool InFocus = true, bool IsSubject = true)
 {
+    /// <summary>A specific word of the question: rare in the corpus, or a name it lacks (not the asker's own wording).</summary>
+    public bool IsSpecific => InFocus && Specificity >= QueryPlan.SpecificThreshold && (InCorpus || IsName);
+
+    /// <summary>A specific subject the question is about, which a passage must contain to answer it.</summary>
+    public bool IsSpecificSubject => IsSpecific && IsSubject;
+
     public double CreditFrom(IReadOnlySet<string> terms)
     {
         var credit = 0.0;
         foreach (var alternative in Alternatives)
         {
-            if (alternative.Credit > credit && alternative.Terms.All(terms.Contains))
-            {
-                credit = alternative.Credit;
-            }
+            credit = Math.Max(credit, alternative.CreditFrom(terms));
         }
 
         return credit;
@@ -27,21 +65,54 @@ internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alte
 }
 
 /// <summary>A question turned into a Lucene query plus the units used to judge how much of it a passage covers.</summary>
-internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units)
+internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Func<string, IReadOnlySet<string>> TermsOf)
 {
+    /// <summary>A unit at least this specific is evidence of a subject; below it, a word of the whole debate.</summary>
+    public const double SpecificThreshold = 0.55;
+
+    public static QueryPlan Empty { get; } = new(new BooleanQuery(), [], _ => new HashSet<string>());
+
     /// <summary>Every index term any unit could be covered by.</summary>
     public IReadOnlyCollection<string> Terms { get; } = Units.SelectMany(u => u.Alternatives).SelectMany(a => a.Terms).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Weighted share of the question's units found in <paramref name="terms"/>, from 0 to 1.</summary>
-    public double Coverage(IReadOnlySet<string> terms)
+    /// <summary>
+    /// Weighted share of the question's units found in <paramref name="terms"/>, from 0 to 1. With
+    /// <paramref name="focusOnly"/>, only the units of the sentence that asks count: context sentences help rank
+    /// passages but do not decide whether the question is answered.
+    /// </summary>
+    public double Coverage(IReadOnlySet<string> terms, bool focusOnly = false)
     {
         double total = 0, covered = 0;
         foreach (var unit in Units)
         {
+            if (focusOnly && !unit.InFocus)
+            {
+                continue;
+            }
+
             total += unit.Weight;
             covered += unit.Weight * unit.CreditFrom(terms);
         }
 
         return total == 0 ? 0 : covered / total;
+    }
+
+    /// <summary>
+    /// The specific content <paramref name="terms"/> show, in units (1 = one specific word fully present): a passage
+    /// that shares only the debate's common words with a question, or one ambiguous dictionary rendering, is not
+    /// evidence that it answers it.
+    /// </summary>
+    public double Evidence(IReadOnlySet<string> terms)
+    {
+        var evidence = 0.0;
+        foreach (var unit in Units)
+        {
+            if (unit.IsSpecificSubject && unit.InCorpus)
+            {
+                evidence += unit.CreditFrom(terms) * Math.Min(1, unit.Weight / unit.Specificity);
+            }
+        }
+
+        return evidence;
     }
 }

@@ -25,6 +25,11 @@ public sealed class QueryVocabulary
 
     public IReadOnlySet<string> Stopwords { get; }
 
+    /// <summary>The curated vocabulary's one-word entries, which misspelt question words are corrected to.</summary>
+    public IReadOnlyList<string> SingleWords => _singleWords ??= [.. _curated.Keys.Where(k => !k.Contains(' ') && k.Length >= 4)];
+
+    private IReadOnlyList<string>? _singleWords;
+
     public static QueryVocabulary Load(string vocabularyPath, string stopwordsPath, string? dictionaryPath)
     {
         var curated = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -44,7 +49,10 @@ public sealed class QueryVocabulary
                 : [.. renderings.Distinct()];
         }
 
-        var stopwords = ReadDataLines(stopwordsPath).Select(w => ScriptFolder.Fold(w.Trim()).ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var stopwords = ReadDataLines(stopwordsPath)
+            .SelectMany(line => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            .Select(w => ScriptFolder.Fold(w).ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
         return new QueryVocabulary(curated, () => dictionaryPath is null ? [] : LoadDictionary(dictionaryPath), stopwords);
     }
 
@@ -67,8 +75,8 @@ public sealed class QueryVocabulary
             return fromDictionary;
         }
 
-        // Plural and -ing/-ed forms fall back to the dictionary's base form.
-        foreach (var stem in BaseForms(key))
+        // Plural, -ing/-ed and irregular forms fall back to the dictionary's base form.
+        foreach (var stem in Lemmas(key).Skip(1))
         {
             if (_curated.TryGetValue(stem, out fromVocabulary))
             {
@@ -84,6 +92,34 @@ public sealed class QueryVocabulary
 
         return [];
     }
+
+    /// <summary>Known forms of an English word that may carry renderings: itself, then its base forms.</summary>
+    public static IEnumerable<string> Lemmas(string word)
+    {
+        yield return word;
+        if (IrregularForms.TryGetValue(word, out var irregular))
+        {
+            yield return irregular;
+        }
+
+        foreach (var form in BaseForms(word))
+        {
+            yield return form;
+        }
+    }
+
+    /// <summary>Irregular past and plural forms common in questions; regular ones are handled by <see cref="BaseForms"/>.</summary>
+    private static readonly Dictionary<string, string> IrregularForms = new(StringComparer.Ordinal)
+    {
+        ["went"] = "go", ["gone"] = "go", ["said"] = "say", ["spent"] = "spend", ["burnt"] = "burn", ["paid"] = "pay",
+        ["bought"] = "buy", ["sold"] = "sell", ["thought"] = "think", ["made"] = "make", ["took"] = "take",
+        ["got"] = "get", ["lost"] = "lose", ["built"] = "build", ["grew"] = "grow", ["grown"] = "grow",
+        ["fell"] = "fall", ["fallen"] = "fall", ["rose"] = "rise", ["risen"] = "rise", ["ran"] = "run",
+        ["won"] = "win", ["left"] = "leave", ["began"] = "begin", ["begun"] = "begin", ["brought"] = "bring",
+        ["taught"] = "teach", ["wrote"] = "write", ["written"] = "write", ["men"] = "man", ["women"] = "woman",
+        ["people"] = "person", ["children"] = "child", ["data"] = "data", ["better"] = "good", ["best"] = "good",
+        ["worse"] = "bad", ["worst"] = "bad", ["'d"] = "would",
+    };
 
     private static IEnumerable<string> BaseForms(string word)
     {

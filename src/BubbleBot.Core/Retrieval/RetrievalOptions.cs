@@ -8,11 +8,12 @@ public sealed class RetrievalOptions
     public const string Section = "Retrieval";
 
     /// <summary>
-    /// The share of a question's meaningful words (0–1) that one passage must contain before the bot answers
-    /// (<c>Retrieval:MinCoverage</c>). Below it the bot says the articles do not cover the question.
+    /// The share of a question's content (0–1, its words weighted by how rare they are in the articles; context
+    /// sentences before the question left out) that one passage must contain before the bot answers
+    /// (<c>Retrieval:MinCoverage</c>). It is one of the signals of the relevance decision; see docs/retrieval.md.
     /// </summary>
     [Range(0.05, 1.0, ErrorMessage = "Retrieval:MinCoverage must be between 0.05 and 1.")]
-    public double MinCoverage { get; set; } = 0.5;
+    public double MinCoverage { get; set; } = 0.4;
 
     /// <summary>English↔Chinese vocabulary used to expand English questions (<c>Retrieval:VocabularyPath</c>); operators may extend it.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Retrieval:VocabularyPath must name the vocabulary file.")]

@@ -1,4 +1,3 @@
-using BubbleBot.Core.Answering;
 
 namespace BubbleBot.Core.Text;
 

@@ -1,3 +1,4 @@
+using BubbleBot.Core.Text;
 using System.Text.RegularExpressions;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Corpus;
@@ -102,12 +103,7 @@ public sealed partial class AnswerValidator
     {
         var article = _catalog.Find(chunk.DocId)
             ?? throw new InvalidOperationException($"Passage {chunk.Id} names article {chunk.DocId}, which the catalog does not hold.");
-        var quote = QuoteExcerpt.For(article.Body, chunk, claim);
-        var link = article.Url is null ? null
-            : article.UrlCarriesCorpusText ? TextFragmentLink.Create(article.Url, quote)
-            : article.Url;
-        return new Citation(n, article.Id, ExtractiveAnswerService.DisplayTitle(article, language), article.Url, quote,
-            article.Author, article.Published, link);
+        return Quotes.Cite(n, article, QuoteExcerpt.For(article, chunk, claim), language);
     }
 
     /// <summary>The text just before a marker's first use, back to the previous sentence end: the claim the passage supports.</summary>

@@ -49,13 +49,20 @@ public sealed class ModelAnswerService(
             }
         }
 
-        var hits = await retriever.RetrieveAsync(standalone, Passages, cancellationToken);
-        if (hits.Count == 0)
+        var retrieval = await retriever.RetrieveAsync(new RetrievalRequest(standalone), Passages, cancellationToken);
+        var asked = retrieval.Question with { Text = question, Language = language };
+        if (!retrieval.Answerable)
         {
-            return extractive.Refuse(question, language);
+            return extractive.Refuse(asked, retrieval.Verdict);
         }
 
-        var passages = hits.Select(h => h.Chunk).ToList();
+        // Both sides and an article's gist come from the articles' claims, which the quoted answer gives best.
+        if (retrieval.Question.Intent == QuestionIntent.Sides || retrieval.Question.AsksForGist)
+        {
+            return extractive.Answer(retrieval with { Question = asked });
+        }
+
+        var passages = retrieval.Hits.Select(h => h.Chunk).ToList();
         var arguments = new KernelArguments
         {
             ["passages"] = RenderPassages(passages, language),
@@ -72,7 +79,7 @@ public sealed class ModelAnswerService(
         if (validated.NotCovered)
         {
             LlmLog.NotCovered(logger, passages.Count);
-            return extractive.Refuse(question, language);
+            return extractive.Refuse(asked, RelevanceVerdict.NotCovered);
         }
 
         if (validated.RemovedMarkers > 0 || validated.RemovedLinks > 0)
@@ -108,7 +115,7 @@ public sealed class ModelAnswerService(
             text.Append('[').Append(i + 1).Append("] ");
             if (article is not null)
             {
-                text.Append(ExtractiveAnswerService.DisplayTitle(article, language)).Append(" — ").Append(article.Author);
+                text.Append(Quotes.DisplayTitle(article, language)).Append(" — ").Append(article.Author);
                 if (!string.IsNullOrEmpty(article.Published))
                 {
                     text.Append(", ").Append(article.Published);

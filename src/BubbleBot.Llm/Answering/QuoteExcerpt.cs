@@ -1,3 +1,5 @@
+using BubbleBot.Core.Answering;
+using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Retrieval;
 using BubbleBot.Core.Text;
 
@@ -5,21 +7,20 @@ namespace BubbleBot.Llm.Answering;
 
 /// <summary>
 /// Picks the verbatim, sentence-bounded part of a cited passage that best matches the claim citing it, so the source
-/// list shows (and the text-fragment link highlights) the words the claim rests on.
+/// list shows (and the text-fragment link highlights) the words the claim rests on. Sentences, cutting and display
+/// are the core's <see cref="Quotes"/>, as for quoted answers.
 /// </summary>
 internal static class QuoteExcerpt
 {
     public const int MaxLength = 300;
 
-    public static string For(string body, Chunk chunk, string claim)
+    public static string For(Article article, Chunk chunk, string claim)
     {
-        var sentences = Sentences.Split(body, chunk.Start, chunk.End)
-            .Select(s => WithoutSpeakerLabel(body, s, chunk.Speaker))
-            .Where(s => s.End.Value > s.Start.Value)
-            .ToList();
+        var body = article.Body;
+        var sentences = Quotes.SentencesOf(article, chunk);
         if (sentences.Count == 0)
         {
-            return Cut(body, chunk.Start, chunk.End);
+            return Quotes.Display(body, new QuoteSpan(article.Id, chunk.Start, chunk.End, chunk.Speaker), MaxLength).Text;
         }
 
         var claimGrams = Bigrams(claim);
@@ -27,7 +28,7 @@ internal static class QuoteExcerpt
         var bestScore = -1;
         for (var i = 0; i < sentences.Count; i++)
         {
-            var grams = Bigrams(body[sentences[i]]);
+            var grams = Bigrams(body[sentences[i].Start..sentences[i].End]);
             var score = grams.Count(claimGrams.Contains);
             if (score > bestScore)
             {
@@ -37,17 +38,17 @@ internal static class QuoteExcerpt
 
         // Grow around the best sentence, forward first, while the excerpt stays within the limit.
         int first = best, last = best;
-        var start = sentences[best].Start.Value;
-        var end = sentences[best].End.Value;
+        var start = sentences[best].Start;
+        var end = sentences[best].End;
         while (true)
         {
-            if (last + 1 < sentences.Count && sentences[last + 1].End.Value - start <= MaxLength)
+            if (last + 1 < sentences.Count && sentences[last + 1].End - start <= MaxLength)
             {
-                end = sentences[++last].End.Value;
+                end = sentences[++last].End;
             }
-            else if (first > 0 && end - sentences[first - 1].Start.Value <= MaxLength)
+            else if (first > 0 && end - sentences[first - 1].Start <= MaxLength)
             {
-                start = sentences[--first].Start.Value;
+                start = sentences[--first].Start;
             }
             else
             {
@@ -55,26 +56,7 @@ internal static class QuoteExcerpt
             }
         }
 
-        return Cut(body, start, end);
-    }
-
-    /// <summary>A single sentence longer than the limit is cut at its last clause break that fits, never inside a surrogate pair.</summary>
-    private static string Cut(string body, int start, int end)
-    {
-        if (end - start <= MaxLength)
-        {
-            return body[start..end];
-        }
-
-        var limit = start + MaxLength;
-        var clause = body.LastIndexOfAny(['，', ',', '；', ';', '、', ' '], limit - 1, MaxLength / 2);
-        var cutAt = clause > start ? clause : limit;
-        if (char.IsLowSurrogate(body[cutAt]))
-        {
-            cutAt--;
-        }
-
-        return body[start..cutAt].TrimEnd();
+        return Quotes.Display(body, new QuoteSpan(article.Id, start, end, chunk.Speaker), MaxLength).Text;
     }
 
     /// <summary>Character bigrams of letters and digits, case- and script-folded: works for Chinese and English alike.</summary>
@@ -91,27 +73,5 @@ internal static class QuoteExcerpt
         }
 
         return grams;
-    }
-
-    private static Range WithoutSpeakerLabel(string body, Range sentence, string? speaker)
-    {
-        if (speaker is null)
-        {
-            return sentence;
-        }
-
-        var text = body.AsSpan(sentence.Start.Value, sentence.End.Value - sentence.Start.Value);
-        if (!text.StartsWith(speaker, StringComparison.Ordinal) || text.Length <= speaker.Length + 1 || text[speaker.Length] is not (':' or '：'))
-        {
-            return sentence;
-        }
-
-        var start = sentence.Start.Value + speaker.Length + 1;
-        while (start < sentence.End.Value && char.IsWhiteSpace(body[start]))
-        {
-            start++;
-        }
-
-        return start..sentence.End;
     }
 }

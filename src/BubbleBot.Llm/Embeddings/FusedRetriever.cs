@@ -4,8 +4,9 @@ namespace BubbleBot.Llm.Embeddings;
 
 /// <summary>
 /// Hybrid retrieval by reciprocal rank fusion (score = Σ 1/(k + rank), k = 60) of the BM25 and the vector hits.
-/// Each list keeps its own relevance floor, so a question is refused exactly when neither BM25's coverage floor nor
-/// the vector similarity floor lets any passage through. Until the vector index is ready (it is built in the background
+/// Each list keeps its own relevance floor: a question is refused when neither BM25's relevance decision nor the
+/// vector similarity floor lets any passage through, and always when the question analysis refuses it (an attempt to
+/// change the instructions, a subject the articles never mention). Until the vector index is ready (it is built in the background
 /// after start) or if building it failed, retrieval is exactly BM25's: the same hits, scores and floor.
 /// </summary>
 public sealed class FusedRetriever(LuceneRetriever lexical, VectorRetriever semantic) : IRetriever
@@ -15,17 +16,25 @@ public sealed class FusedRetriever(LuceneRetriever lexical, VectorRetriever sema
     /// <summary>Each retriever contributes this many candidates at least, so fusion can lift a passage both rank fairly.</summary>
     private const int Pool = 20;
 
-    public async Task<IReadOnlyList<RetrievalHit>> RetrieveAsync(string question, int top, CancellationToken cancellationToken)
+    public async Task<RetrievalResult> RetrieveAsync(RetrievalRequest request, int top, CancellationToken cancellationToken)
     {
         if (!semantic.IsReady)
         {
-            return await lexical.RetrieveAsync(question, top, cancellationToken);
+            return await lexical.RetrieveAsync(request, top, cancellationToken);
         }
 
         var pool = Math.Max(top * 2, Pool);
-        var lexicalHits = await lexical.RetrieveAsync(question, pool, cancellationToken);
-        var semanticHits = await semantic.RetrieveAsync(question, pool, cancellationToken);
-        return Fuse(top, lexicalHits, semanticHits);
+        var lexicalResult = await lexical.RetrieveAsync(request, pool, cancellationToken);
+        if (lexicalResult.Verdict is RelevanceVerdict.Injection or RelevanceVerdict.AbsentSubject)
+        {
+            return lexicalResult;
+        }
+
+        var semanticHits = await semantic.RetrieveAsync(request.Question, pool, cancellationToken);
+        var fused = Fuse(top, lexicalResult.Hits, semanticHits);
+        return fused.Count == 0
+            ? lexicalResult
+            : lexicalResult with { Hits = fused, Verdict = RelevanceVerdict.Answerable };
     }
 
     internal static IReadOnlyList<RetrievalHit> Fuse(int top, params IReadOnlyList<RetrievalHit>[] rankings)

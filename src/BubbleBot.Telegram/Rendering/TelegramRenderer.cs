@@ -1,3 +1,4 @@
+using BubbleBot.Core.Text;
 using System.Text;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Corpus;

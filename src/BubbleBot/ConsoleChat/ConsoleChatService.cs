@@ -1,3 +1,4 @@
+using BubbleBot.Core.Text;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
 using BubbleBot.Core.Corpus;
@@ -69,7 +70,7 @@ public sealed partial class ConsoleChatService(
 
     private string Welcome()
     {
-        var titles = string.Join('\n', catalog.Articles.Select(a => $"  • {ExtractiveAnswerService.DisplayTitle(a, AnswerLanguage.English)}"));
+        var titles = string.Join('\n', catalog.Articles.Select(a => $"  • {Quotes.DisplayTitle(a, AnswerLanguage.English)}"));
         return $"BubbleBot: ask about the AI-bubble debate in English or Chinese (简体/繁體/粵語). Ctrl+C or Ctrl+D ends.\n" +
                $"I answer from {catalog.Articles.Count} articles:\n{titles}";
     }

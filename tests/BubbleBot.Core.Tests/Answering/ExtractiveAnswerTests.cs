@@ -1,3 +1,4 @@
+using BubbleBot.Core.Text;
 using System.Text.RegularExpressions;
 using BubbleBot.Core.Answering;
 
@@ -18,13 +19,16 @@ public sealed partial class ExtractiveAnswerTests(CoreFixture core)
         var answer = await core.AskAsync(question);
 
         Assert.False(answer.NoAnswer);
-        Assert.InRange(answer.Citations.Count, 1, ExtractiveAnswerService.MaxSources);
+        Assert.InRange(answer.Sources.Count, 1, ExtractiveAnswerService.MaxSources);
+        Assert.Equal(answer.Sources.Count, answer.Sources.Select(s => s.Citation.DocId).Distinct().Count());
         Assert.Equal(Enumerable.Range(1, answer.Citations.Count), answer.Citations.Select(c => c.N));
         Assert.Equal(answer.Citations.Count, answer.Citations.Select(c => c.Quote).Distinct().Count());
         foreach (var citation in answer.Citations)
         {
             var article = core.Catalog.Find(citation.DocId)!;
-            Assert.Contains(citation.Quote, article.Body);
+            // Verbatim, with only Markdown emphasis left out of what is shown.
+            Assert.Contains(citation.Quote, article.Body.Replace("**", string.Empty, StringComparison.Ordinal));
+            Assert.DoesNotContain("**", citation.Quote);
             Assert.Equal(article.Url, citation.Url);
             Assert.Contains($"[{citation.N}]", answer.Text);
         }

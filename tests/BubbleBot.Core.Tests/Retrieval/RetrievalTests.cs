@@ -32,7 +32,9 @@ public sealed class RetrievalTests(CoreFixture core)
     [InlineData("???")]
     public async Task Questions_the_corpus_does_not_cover_fall_below_the_relevance_floor(string question)
     {
-        Assert.Empty(await core.Retriever.RetrieveAsync(question, 5, CancellationToken.None));
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 5, CancellationToken.None);
+        Assert.False(result.Answerable);
+        Assert.Empty(result.Hits);
     }
 
     [Fact]
@@ -42,14 +44,14 @@ public sealed class RetrievalTests(CoreFixture core)
         var expected = new Dictionary<string, string[]>();
         foreach (var question in questions)
         {
-            expected[question] = [.. (await core.Retriever.RetrieveAsync(question, 10, CancellationToken.None)).Select(h => h.Chunk.Id)];
+            expected[question] = [.. (await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 10, CancellationToken.None)).Hits.Select(h => h.Chunk.Id)];
         }
 
         // Every adapter searches the one shared index at once.
         var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
         {
             var question = questions[i % questions.Length];
-            var hits = await core.Retriever.RetrieveAsync(question, 10, CancellationToken.None);
+            var hits = (await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 10, CancellationToken.None)).Hits;
             return (question, Ids: hits.Select(h => h.Chunk.Id).ToArray());
         })));
 

@@ -1,0 +1,256 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using BubbleBot.Core.Corpus;
+using BubbleBot.Core.Retrieval;
+using BubbleBot.Core.Text;
+
+namespace BubbleBot.Core.Answering;
+
+/// <summary>A verbatim span of an article to quote, and who says it in a transcript.</summary>
+public sealed record QuoteSpan(string DocId, int Start, int End, string? Speaker);
+
+/// <summary>
+/// Everything about quoting an article, for extractive and model-written answers alike: its sentences without speaker
+/// labels and list markers, picking the sentences that answer (not the ones that repeat the question), following a
+/// transcript's question to the turns that answer it, cutting a long quote at a clause break, removing Markdown
+/// emphasis from what is shown, and building the citation with its link.
+/// </summary>
+public static partial class Quotes
+{
+    /// <summary>One quote (one speaker's words) is cut beyond this many characters.</summary>
+    public const int MaxQuoteLength = 220;
+
+    /// <summary>The sentences quoted from one passage (all turns together) stay within this many characters.</summary>
+    public const int MaxPassageQuoteLength = 420;
+
+    /// <summary>The sentence after the best one is added while both together stay this short.</summary>
+    private const int ContextQuoteLength = 200;
+
+    /// <summary>Turns after a transcript's question that may hold its answer.</summary>
+    private const int ReplyTurns = 3;
+
+    [GeneratedRegex(@"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")]
+    private static partial Regex Emphasis();
+
+    /// <summary>The sentences of a chunk as verbatim spans, with speaker labels and list markers left out.</summary>
+    public static List<QuoteSpan> SentencesOf(Article article, Chunk chunk)
+    {
+        var body = article.Body;
+        return [.. Sentences.Split(body, chunk.Start, chunk.End)
+            .Select(s => WithoutListMarker(body, WithoutSpeakerLabel(body, s, chunk.Speaker)))
+            .Where(s => s.End.Value > s.Start.Value && !IsHeadingLine(body, s))
+            .Select(s => new QuoteSpan(article.Id, s.Start.Value, s.End.Value, chunk.Speaker))];
+    }
+
+    /// <summary>
+    /// The spans of a passage that answer <paramref name="question"/>: the best sentence for answering (covering the
+    /// question, of the answer type it wants, not itself a question), with the sentence that names the person a
+    /// "他说" refers to, and, when the best match asks something in a transcript, the turns that reply to it.
+    /// </summary>
+    public static List<QuoteSpan> Select(QuestionAnalysis question, Article article, Chunk chunk, IReadOnlyList<Chunk> following)
+    {
+        var body = article.Body;
+        var sentences = SentencesOf(article, chunk);
+        if (sentences.Count == 0)
+        {
+            return [];
+        }
+
+        var scores = sentences.Select(s => AnswerScore(question, body[s.Start..s.End])).ToList();
+        var best = scores.IndexOf(scores.Max());
+        var picked = new List<QuoteSpan> { sentences[best] };
+        var length = Length(sentences[best]);
+
+        // "他说：…" names nobody: take the sentence before it when that one names who speaks.
+        if (best > 0 && RefersBack(body[sentences[best].Start..sentences[best].End]) && SameParagraph(body, sentences[best - 1], sentences[best])
+            && length + Length(sentences[best - 1]) <= MaxPassageQuoteLength)
+        {
+            picked.Insert(0, sentences[best - 1]);
+            length += Length(sentences[best - 1]);
+        }
+
+        var text = body[sentences[best].Start..sentences[best].End];
+        var wantsMore = IsQuestion(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
+        if (wantsMore)
+        {
+            // The answer follows the question: later sentences of this passage, then the next turns of a transcript.
+            var later = sentences.Skip(best + 1).Concat(following.Take(ReplyTurns).SelectMany(c => SentencesOf(article, c)));
+            foreach (var next in later)
+            {
+                if (length + Length(next) > MaxPassageQuoteLength)
+                {
+                    break;
+                }
+
+                picked.Add(next);
+                length += Length(next);
+                var nextText = body[next.Start..next.End];
+                if (!IsQuestion(nextText) && (!AnswerShapes.IsRequired(question.AnswerType) || AnswerShapes.HasRequired(nextText, question.AnswerType)))
+                {
+                    break;
+                }
+            }
+        }
+        else if (best + 1 < sentences.Count && SameParagraph(body, sentences[best], sentences[best + 1])
+            && sentences[best + 1].End - picked[0].Start <= ContextQuoteLength)
+        {
+            // The sentence after the best one often carries the substance (the figure, the verdict).
+            picked.Add(sentences[best + 1]);
+        }
+
+        return MergeBySpeaker(picked, body);
+    }
+
+    /// <summary>How well a sentence answers: coverage of the question, the answer type it wants, minus echoing the question.</summary>
+    public static double AnswerScore(QuestionAnalysis question, string sentence)
+    {
+        var score = question.CoverageOf(sentence);
+        if (question.AnswerType != AnswerType.Unknown && AnswerShapes.Fits(sentence, question.AnswerType))
+        {
+            score += 0.25;
+        }
+
+        if (IsQuestion(sentence))
+        {
+            score -= 0.3;
+        }
+
+        // A very short sentence ("是吧。") rarely answers anything, however many question words it shares.
+        if (sentence.Length < 8)
+        {
+            score -= 0.2;
+        }
+
+        return score;
+    }
+
+    /// <summary>What a reader is shown of a span: the verbatim text with Markdown emphasis removed, cut at a clause break.</summary>
+    public static (string Text, bool Cut) Display(string body, QuoteSpan span, int maxLength = MaxQuoteLength)
+    {
+        var (start, end) = (span.Start, span.End);
+        var cut = false;
+        if (end - start > maxLength)
+        {
+            var limit = start + maxLength;
+            var clause = body.LastIndexOfAny(['，', ',', '；', ';', '、', '。', ' '], limit - 1, maxLength / 2);
+            end = clause > start ? clause : limit;
+            if (char.IsLowSurrogate(body[end]))
+            {
+                end--;
+            }
+
+            cut = true;
+        }
+
+        return (Emphasis().Replace(body[start..end], string.Empty).Trim(), cut);
+    }
+
+    /// <summary>The citation of a quote: title in the asker's language, the link (with a text fragment where the page carries the corpus text).</summary>
+    public static Citation Cite(int n, Article article, string quote, AnswerLanguage language, Stance? stance = null)
+    {
+        var link = article.Url is null ? null
+            : article.UrlCarriesCorpusText ? TextFragmentLink.Create(article.Url, quote)
+            : article.Url;
+        var about = language == AnswerLanguage.English && article.SummaryEn is { Length: > 0 } summary ? FirstSentence(summary) : null;
+        return new Citation(n, article.Id, DisplayTitle(article, language), article.Url, quote, article.Author, article.Published, link, about, stance);
+    }
+
+    public static string DisplayTitle(Article article, AnswerLanguage language) =>
+        language == AnswerLanguage.English && !string.IsNullOrWhiteSpace(article.TitleEn) ? article.TitleEn : article.Title;
+
+    /// <summary>A speaker label as shown before a quote: "陆飞：" or "Lu Fei: ".</summary>
+    public static string SpeakerPrefix(string? speaker, AnswerLanguage language) =>
+        speaker is null ? string.Empty : language == AnswerLanguage.English ? $"{speaker}: " : $"{speaker}：";
+
+    public static bool IsQuestion(string sentence)
+    {
+        var trimmed = sentence.TrimEnd('」', '”', '"', '’', '\'', ')', '）', ' ');
+        return trimmed.EndsWith('?') || trimmed.EndsWith('？') || trimmed.EndsWith('吗') || trimmed.EndsWith("吗。");
+    }
+
+    private static string FirstSentence(string text)
+    {
+        var end = text.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? text : text[..(end + 1)];
+    }
+
+    private static bool RefersBack(string sentence) =>
+        sentence.Length < 120 && (sentence.Contains("他说") || sentence.Contains("他說") || sentence.Contains("她说") || sentence.Contains("她說")
+            || sentence.Contains("he said", StringComparison.OrdinalIgnoreCase) || sentence.Contains("she said", StringComparison.OrdinalIgnoreCase)
+            || sentence.StartsWith('“') || sentence.StartsWith('「'));
+
+    private static int Length(QuoteSpan span) => span.End - span.Start;
+
+    private static bool SameParagraph(string body, QuoteSpan first, QuoteSpan second) =>
+        first.End <= second.Start && body.AsSpan(first.End, second.Start - first.End).IndexOf('\n') < 0;
+
+    /// <summary>Neighbouring sentences of one speaker (and one paragraph) become one quote.</summary>
+    private static List<QuoteSpan> MergeBySpeaker(List<QuoteSpan> spans, string body)
+    {
+        var merged = new List<QuoteSpan>();
+        foreach (var span in spans.OrderBy(s => s.Start))
+        {
+            if (merged.Count > 0 && merged[^1].Speaker == span.Speaker && SameParagraph(body, merged[^1], span))
+            {
+                merged[^1] = merged[^1] with { End = span.End };
+            }
+            else
+            {
+                merged.Add(span);
+            }
+        }
+
+        return merged;
+    }
+
+    private static bool IsHeadingLine(string body, Range sentence) => body[sentence.Start.Value] == '#';
+
+    /// <summary>A Markdown list marker ("- ", "* ", "1. ") is layout, not words of the article: quotes start after it.</summary>
+    private static Range WithoutListMarker(string body, Range sentence)
+    {
+        var text = body.AsSpan(sentence.Start.Value, sentence.End.Value - sentence.Start.Value);
+        var marker = 0;
+        if (text.Length > 2 && text[0] is '-' or '*' or '+' && text[1] == ' ')
+        {
+            marker = 2;
+        }
+        else if (text.IndexOf(". ") is > 0 and <= 3 and var dot && !text[..dot].ContainsAnyExcept("0123456789"))
+        {
+            marker = dot + 2;
+        }
+
+        return marker == 0 || marker >= text.Length ? sentence : (sentence.Start.Value + marker)..sentence.End;
+    }
+
+    /// <summary>"陆飞: …" → "…": the speaker is shown as a label, not quoted as words.</summary>
+    public static Range WithoutSpeakerLabel(string body, Range sentence, string? speaker)
+    {
+        if (speaker is null)
+        {
+            return sentence;
+        }
+
+        var text = body.AsSpan(sentence.Start.Value, sentence.End.Value - sentence.Start.Value);
+        if (!text.StartsWith(speaker, StringComparison.Ordinal) || text.Length <= speaker.Length + 1 || text[speaker.Length] is not (':' or '：'))
+        {
+            return sentence;
+        }
+
+        var start = sentence.Start.Value + speaker.Length + 1;
+        while (start < sentence.End.Value && char.IsWhiteSpace(body[start]))
+        {
+            start++;
+        }
+
+        return start..sentence.End;
+    }
+
+    /// <summary>Joins quote lines for the answer text: "陆飞：「…」[1]" in Chinese, "Lu Fei: “…” [1]" in English.</summary>
+    public static string Line(string? speaker, string quote, bool cut, int n, AnswerLanguage language)
+    {
+        var shown = cut ? quote + "…" : quote;
+        var line = new StringBuilder(SpeakerPrefix(speaker, language));
+        line.Append(language == AnswerLanguage.English ? $"“{shown}” [{n}]" : $"「{shown}」[{n}]");
+        return line.ToString();
+    }
+}

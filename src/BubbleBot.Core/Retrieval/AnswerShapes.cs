@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+
+namespace BubbleBot.Core.Retrieval;
+
+/// <summary>Whether a sentence has the shape of the answer a question wants: a figure, a date, a reason, a name.</summary>
+public static partial class AnswerShapes
+{
+    [GeneratedRegex(@"\d|[一二两三四五六七八九十百千万亿几数]+\s*(?:个|位|家|倍|成|年|月|万|亿|美元|美金|小时|分钟|周|礼拜)|百分之|分之|半数|大多数|大部分")]
+    private static partial Regex Figure();
+
+    [GeneratedRegex(@"(?:19|20)\d\d|\d{1,2}\s*月|[一二三四五六七八九十]+月|去年|今年|明年|年前|年后|年内|个月|世纪|年代|时候|周|礼拜")]
+    private static partial Regex TimeExpression();
+
+    [GeneratedRegex(@"因为|由于|所以|因此|原因|导致|是因|在于|为了|否则|除非|意味着|because|since|so that|therefore|due to|reason")]
+    private static partial Regex Reason();
+
+    [GeneratedRegex(@"[A-Z][a-z]+|[\u4e00-\u9fff]{1,4}[·・][\u4e00-\u9fff]{1,6}|[(（][A-Z]")]
+    private static partial Regex Name();
+
+    /// <summary>True when <paramref name="text"/> (folded or not) could answer a question of <paramref name="type"/>.</summary>
+    public static bool Fits(string text, AnswerType type) =>
+        type.HasFlag(AnswerType.Amount) && Figure().IsMatch(text)
+        || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text)
+        || type.HasFlag(AnswerType.Reason) && Reason().IsMatch(text)
+        || (type.HasFlag(AnswerType.Person) || type.HasFlag(AnswerType.Place)) && Name().IsMatch(text);
+
+    /// <summary>Amounts and dates must be in the text to answer at all; other types only make a sentence a better answer.</summary>
+    public static bool IsRequired(AnswerType type) => type.HasFlag(AnswerType.Amount) || type.HasFlag(AnswerType.Time);
+
+    /// <summary>A figure or a date, whichever the question asks for.</summary>
+    public static bool HasRequired(string text, AnswerType type) =>
+        type.HasFlag(AnswerType.Amount) && Figure().IsMatch(text) || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text);
+}

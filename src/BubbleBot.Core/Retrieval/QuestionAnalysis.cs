@@ -1,0 +1,80 @@
+using BubbleBot.Core.Text;
+
+namespace BubbleBot.Core.Retrieval;
+
+/// <summary>What kind of answer a question wants; later steps prefer sentences that can give it.</summary>
+[Flags]
+public enum AnswerType
+{
+    Unknown = 0,
+    Amount = 1,
+    Person = 2,
+    Time = 4,
+    Place = 8,
+    Reason = 16,
+    YesNo = 32,
+    List = 64,
+    Summary = 128,
+}
+
+/// <summary>What the asker wants from the bot, beyond a passage that answers.</summary>
+public enum QuestionIntent
+{
+    /// <summary>An ordinary question, answered from the passages that cover it.</summary>
+    Ask,
+
+    /// <summary>Both sides of the debate: answered from the articles' claims, grouped by stance.</summary>
+    Sides,
+
+    /// <summary>An attempt to change the bot's instructions: refused.</summary>
+    Injection,
+}
+
+/// <summary>
+/// A question analysed once: its language, what it asks for, the articles it names and its content units.
+/// Retrieval, the relevance decision and quoting all read this instead of looking at the text again.
+/// </summary>
+public sealed record QuestionAnalysis(
+    string Text,
+    AnswerLanguage Language,
+    QuestionIntent Intent,
+    AnswerType AnswerType,
+    IReadOnlyList<string> NamedArticleIds,
+    IReadOnlyList<string> AbsentSubjects,
+    bool IsFollowUp)
+{
+    internal QueryPlan Plan { get; init; } = QueryPlan.Empty;
+
+    /// <summary>The content units, as labels (for logs and tests).</summary>
+    public IReadOnlyList<string> Terms => [.. Plan.Units.Select(u => u.Label)];
+
+    /// <summary>True when the question names an article and asks for little beyond its gist.</summary>
+    public bool AsksForGist => NamedArticleIds.Count > 0 && (AnswerType.HasFlag(AnswerType.Summary) || Plan.Units.Count == 0);
+
+    /// <summary>Weighted share (0–1) of the question's content that <paramref name="text"/> contains.</summary>
+    public double CoverageOf(string text) => Plan.Coverage(Plan.TermsOf(text), focusOnly: true);
+}
+
+/// <summary>The passages a retriever found for an analysed question, and whether they answer it.</summary>
+public sealed record RetrievalResult(QuestionAnalysis Question, IReadOnlyList<RetrievalHit> Hits, RelevanceVerdict Verdict)
+{
+    public bool Answerable => Verdict == RelevanceVerdict.Answerable && Hits.Count > 0;
+}
+
+/// <summary>Why the bot answers or not; <see cref="Answerable"/> is the only verdict that quotes passages.</summary>
+public enum RelevanceVerdict
+{
+    Answerable,
+
+    /// <summary>No passage covers enough of the question's content.</summary>
+    NotCovered,
+
+    /// <summary>The question's specific subject (a name, a thing) occurs nowhere in the articles.</summary>
+    AbsentSubject,
+
+    /// <summary>The passages are about the subject but hold no answer of the kind asked (no figure for "how much").</summary>
+    NoAnswerOfThatKind,
+
+    /// <summary>The question tries to change the bot's instructions.</summary>
+    Injection,
+}

@@ -1,0 +1,589 @@
+using System.Text.RegularExpressions;
+using BubbleBot.Core.Corpus;
+using BubbleBot.Core.Text;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+
+namespace BubbleBot.Core.Retrieval;
+
+/// <summary>
+/// Analyses a question once: language, intent and answer type (from <see cref="QuestionCues"/>), the articles it names
+/// (their aliases are filters, not words to match), and its content units: Chinese words (jieba) and English words and
+/// phrases with their Chinese renderings, weighted by how specific they are in the corpus. Function words of Mandarin,
+/// Cantonese and English (<c>data/stopwords.txt</c>) count for nothing; sentences of preamble count less than the
+/// sentence that asks.
+/// </summary>
+public sealed partial class QuestionAnalyzer
+{
+    /// <summary>Context sentences before the question count for this share of their weight.</summary>
+    internal const double PreambleWeight = 0.35;
+
+    /// <summary>A single Chinese character is weak evidence on its own.</summary>
+    private const double SingleCharacterWeight = 0.5;
+
+    /// <summary>A name the corpus never mentions weighs more than any word it does: the question is about something else.</summary>
+    private const double AbsentNameWeight = 1.5;
+
+    /// <summary>An ordinary word the corpus never uses may just be the asker's wording.</summary>
+    private const double AbsentWordWeight = 0.2;
+
+    /// <summary>Units carried over from the previous question of a conversation count for this share.</summary>
+    private const double CarriedOverWeight = 0.7;
+
+    private const int MaxDictionaryRenderings = 4;
+    private const double DictionaryCredit = 0.5;
+
+    private static readonly HashSet<string> Pronouns = new(["he", "she", "it", "they", "him", "her", "them", "this", "that", "他", "她", "它", "佢", "他们", "佢哋"], StringComparer.Ordinal);
+    private static readonly HashSet<string> EnglishAuxiliaries = new(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had"], StringComparer.Ordinal);
+
+    private readonly CorpusIndex _index;
+    private readonly QueryVocabulary _vocabulary;
+    private readonly QuestionCues _cues;
+    private readonly ChineseSegmenter _segmenter;
+    private readonly List<(string Alias, string ArticleId)> _aliases;
+    private readonly string[] _latinAliasWords;
+
+    public QuestionAnalyzer(CorpusIndex index, QueryVocabulary vocabulary, QuestionCues cues, ChineseSegmenter segmenter)
+    {
+        _index = index;
+        _vocabulary = vocabulary;
+        _cues = cues;
+        _segmenter = segmenter;
+        _aliases = [.. index.Articles
+            .SelectMany(a => a.Aliases.Select(alias => (Alias: Normalize(alias), ArticleId: a.Id)))
+            .Where(a => a.Alias.Length > 1)
+            .OrderByDescending(a => a.Alias.Length)];
+        // Only names are matched with a typo allowed: an English word of an outlet's name ("review") would match "preview".
+        _latinAliasWords = [.. _aliases.SelectMany(a => LatinWord().Matches(a.Alias).Select(m => m.Value))
+            .Where(w => w.Length >= 6 && vocabulary.Renderings(w, out _).Count == 0).Distinct()];
+    }
+
+    [GeneratedRegex(@"[a-z0-9]+(?:[.'\-][a-z0-9]+)*")]
+    private static partial Regex LatinWord();
+
+    [GeneratedRegex(@"[^。！？!?\n]+[。！？!?\n]*|[^.]+(?:\.(?=\s)|$)")]
+    private static partial Regex Clause();
+
+    /// <summary>Analyses <paramref name="question"/>; a short follow-up borrows the content of <paramref name="previous"/>.</summary>
+    public QuestionAnalysis Analyze(string question, string? previous = null)
+    {
+        var analysis = AnalyzeAlone(question);
+        if (previous is null || analysis.Intent != QuestionIntent.Ask || !LeansOnPrevious(question, analysis))
+        {
+            return analysis;
+        }
+
+        var before = AnalyzeAlone(previous);
+        var own = analysis.Plan.Units.Select(u => u.Label).ToHashSet(StringComparer.Ordinal);
+
+        // The follow-up's own words win; the previous question's topic comes along with less weight.
+        var units = analysis.Plan.Units
+            .Concat(before.Plan.Units.Where(u => !own.Contains(u.Label)).Select(u => u with { Weight = u.Weight * CarriedOverWeight }))
+            .ToList();
+        var query = new BooleanQuery { { analysis.Plan.Query, Occur.SHOULD }, { before.Plan.Query, Occur.SHOULD } };
+        return analysis with
+        {
+            AnswerType = analysis.AnswerType == AnswerType.Unknown ? before.AnswerType : analysis.AnswerType,
+            NamedArticleIds = analysis.NamedArticleIds.Count > 0 ? analysis.NamedArticleIds : before.NamedArticleIds,
+            IsFollowUp = true,
+            Plan = new QueryPlan(query, units, analysis.Plan.TermsOf),
+        };
+    }
+
+    /// <summary>A follow-up opens like one, refers back with a pronoun, or has too little content to stand alone.</summary>
+    private bool LeansOnPrevious(string question, QuestionAnalysis analysis)
+    {
+        var folded = Normalize(question);
+        var specific = analysis.Plan.Units.Count(u => u.Specificity >= QueryPlan.SpecificThreshold && u.InCorpus);
+        var refersBack = _segmenter.Segment(folded).Any(w => Pronouns.Contains(w.Text))
+            || LatinWord().Matches(folded).Any(m => Pronouns.Contains(m.Value));
+        return _cues.StartsAsFollowUp(folded) || specific <= 1 && (refersBack || analysis.Plan.Units.Count <= 2);
+    }
+
+    private QuestionAnalysis AnalyzeAlone(string question)
+    {
+        var language = LanguageDetector.Detect(question);
+        var folded = Normalize(question);
+        var kinds = _cues.KindsIn(folded);
+        var intent = kinds.Contains("injection") ? QuestionIntent.Injection
+            : kinds.Contains("sides") ? QuestionIntent.Sides
+            : QuestionIntent.Ask;
+        var answerType = QuestionCues.AnswerTypeOf(kinds);
+
+        var masked = folded.ToCharArray();
+        var named = FindNamedArticles(folded, masked);
+        var text = new string(masked);
+        var builder = new PlanBuilder(this, question);
+        var clauses = Clause().Matches(text).Where(c => c.Value.Any(char.IsLetterOrDigit)).ToList();
+        var focus = FocusClauses(clauses);
+        for (var i = 0; i < clauses.Count; i++)
+        {
+            var factor = focus.Contains(i) ? 1.0 : PreambleWeight;
+            builder.AddLatin(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
+            builder.AddHan(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
+            if (focus.Contains(i) && FirstLatinWord(clauses[i].Value) is { } first && EnglishAuxiliaries.Contains(first))
+            {
+                answerType |= AnswerType.YesNo;
+            }
+        }
+
+        var plan = builder.Build();
+        var absent = plan.Units.Where(u => u.IsName && !u.InCorpus && u.InFocus).Select(u => u.Label).Distinct().ToList();
+        return new QuestionAnalysis(question, language, intent, answerType, named, absent, IsFollowUp: false) { Plan = plan };
+    }
+
+    private static string? FirstLatinWord(string clause) => LatinWord().Match(clause) is { Success: true } m && clause[..m.Index].All(c => !char.IsLetter(c)) ? m.Value : null;
+
+    /// <summary>Sentences that ask (a question mark, or the last sentence) are the focus; the others are context.</summary>
+    private static HashSet<int> FocusClauses(List<Match> clauses)
+    {
+        var focus = new HashSet<int>();
+        for (var i = 0; i < clauses.Count; i++)
+        {
+            if (clauses[i].Value.TrimEnd().EndsWith('?') || clauses[i].Value.Contains('？'))
+            {
+                focus.Add(i);
+            }
+        }
+
+        // A question without a question mark is all focus, except the sentences before its last when it has several.
+        if (focus.Count == 0 && clauses.Count > 0)
+        {
+            focus.Add(clauses.Count - 1);
+        }
+
+        // A trailing remark after the question ("sounds nuts", "係咪真㗎") belongs to it.
+        if (clauses.Count > 0 && !focus.Contains(clauses.Count - 1) && focus.Contains(clauses.Count - 2))
+        {
+            focus.Add(clauses.Count - 1);
+        }
+
+        return focus;
+    }
+
+    /// <summary>Finds the articles a question names by an alias and masks the alias, so it does not count as content.</summary>
+    private List<string> FindNamedArticles(string folded, char[] masked)
+    {
+        var named = new List<string>();
+        foreach (var (alias, articleId) in _aliases)
+        {
+            for (var at = folded.IndexOf(alias, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(alias, at + 1, StringComparison.Ordinal))
+            {
+                var latin = alias.Any(char.IsAsciiLetter);
+                if (latin && !IsWordAt(folded, at, alias.Length))
+                {
+                    continue;
+                }
+
+                if (masked.AsSpan(at, alias.Length).Contains(' ') && alias.AsSpan().IndexOf(' ') < 0)
+                {
+                    continue; // Already taken by a longer alias.
+                }
+
+                Array.Fill(masked, ' ', at, alias.Length);
+                if (!named.Contains(articleId))
+                {
+                    named.Add(articleId);
+                }
+            }
+        }
+
+        // A misspelt author name ("Malaby") still names the article.
+        foreach (Match word in LatinWord().Matches(new string(masked)))
+        {
+            if (word.Length >= 5 && _latinAliasWords.FirstOrDefault(a => a != word.Value && EditDistance.AtMostOne(a, word.Value)) is { } near)
+            {
+                var articleId = _aliases.First(a => LatinWord().Matches(a.Alias).Any(m => m.Value == near)).ArticleId;
+                Array.Fill(masked, ' ', word.Index, word.Length);
+                if (!named.Contains(articleId))
+                {
+                    named.Add(articleId);
+                }
+            }
+        }
+
+        return named;
+    }
+
+    private static bool IsWordAt(string text, int at, int length) =>
+        (at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1])) && (at + length >= text.Length || !char.IsAsciiLetterOrDigit(text[at + length]));
+
+    internal static string Normalize(string text) => ScriptFolder.Fold(text).ToLowerInvariant();
+
+    /// <summary>Gathers the units of one question and the Lucene clauses that find them.</summary>
+    private sealed class PlanBuilder(QuestionAnalyzer owner, string original)
+    {
+        private readonly QueryClauses _query = new();
+        private readonly Dictionary<string, QueryUnit> _units = new(StringComparer.Ordinal);
+        private readonly CorpusIndex _index = owner._index;
+        private bool _focus = true;
+
+        public QueryPlan Build() => new(_query.Query, [.. _units.Values], text => _index.TermsOfText(text));
+
+        public void AddHan(string text, int start, int end, double factor)
+        {
+            _focus = factor >= 1;
+            foreach (var word in owner._segmenter.Segment(text[start..end]))
+            {
+                if (!word.Text.All(LanguageDetector.IsHan) || IsFunctionWord(word.Text))
+                {
+                    continue;
+                }
+
+                if (word.Text.Length == 1 && !word.PartOfSpeech.StartsWith('n'))
+                {
+                    continue; // A lone verb or adjective ("拿", "准") says little about the subject.
+                }
+
+                if (word.Text.Length == 1)
+                {
+                    var unigram = CorpusIndex.UnigramPrefix + word.Text;
+                    Add(new QueryUnit(word.Text, factor * SingleCharacterWeight * 0.4, [new Alternative([unigram])], 0.4, false, true));
+                    continue;
+                }
+
+                var bigrams = Enumerable.Range(0, word.Text.Length - 1).Select(i => word.Text.Substring(i, 2)).ToArray();
+                var frequencies = bigrams.Select(_index.DocumentFrequency).ToArray();
+                var inCorpus = (double)frequencies.Count(f => f > 0) / bigrams.Length >= Alternative.MinPartialShare;
+                foreach (var bigram in bigrams)
+                {
+                    _query.Add([bigram], IndexFields.Text, factor);
+                    AddMetaTerm(bigram, 0.3 * factor);
+                }
+
+                if (bigrams.Length > 1 && frequencies.All(f => f > 0))
+                {
+                    _query.Add(bigrams, IndexFields.Text, factor);
+                }
+
+                var specificity = inCorpus ? Specificity(frequencies.Where(f => f > 0).Min()) : 1.0;
+                var isName = word.IsName;
+                var label = original.Substring(start + word.Start, word.Text.Length);
+                var isSubject = word.PartOfSpeech.StartsWith('n') || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j";
+                Add(new QueryUnit(label, factor * WeightOf(specificity, inCorpus, isName), [new Alternative(bigrams) { AllowsPartial = bigrams.Length >= 3 }], specificity, isName, inCorpus, IsSubject: isSubject));
+            }
+        }
+
+        public void AddLatin(string text, int start, int end, double factor)
+        {
+            _focus = factor >= 1;
+            var words = LatinWord().Matches(text, start).Where(m => m.Index + m.Length <= end).ToList();
+            for (var i = 0; i < words.Count;)
+            {
+                var taken = TryPhrase(text, words, i, factor);
+                if (taken > 0)
+                {
+                    i += taken;
+                    continue;
+                }
+
+                var match = words[i++];
+                var word = WithoutClitic(match.Value);
+                if (owner._vocabulary.Stopwords.Contains(word) || owner._cues.IsAnswerTypeCue(word) || Pronouns.Contains(word) || word.Length == 1 && !char.IsDigit(word[0]))
+                {
+                    continue;
+                }
+
+                var (renderings, curated) = RenderingsInCorpus(word);
+                if (renderings.Count == 0 && !InCorpus(word) && owner.Correct(word) is { } corrected)
+                {
+                    word = corrected;
+                    (renderings, curated) = RenderingsInCorpus(word);
+                }
+
+                var terms = _index.Analyzer.Analyze(word).Select(t => t.Term).Distinct().ToList();
+                if (terms.Count == 0)
+                {
+                    continue;
+                }
+
+                var alternatives = new List<Alternative>();
+                foreach (var term in terms)
+                {
+                    alternatives.Add(new Alternative([term]));
+                    _query.Add([term], IndexFields.Text, factor);
+                    AddMetaTerm(term, 0.5 * factor);
+                }
+
+                AddRenderings(renderings, curated, alternatives, factor);
+                var commonest = alternatives.Select(a => a.Terms.Max(_index.DocumentFrequency)).Where(f => f > 0).DefaultIfEmpty(0).Max();
+                var inCorpus = commonest > 0;
+                var original = ApproximateOriginal(match);
+                var isName = IsLatinName(original, match.Index, renderings);
+                var specificity = inCorpus ? Specificity(commonest) : 1.0;
+
+                // A word found only through the general dictionary may be the wrong sense ("capital" → 资本).
+                var onlyByDictionary = !curated && alternatives.Where(a => a.Terms.All(t => _index.DocumentFrequency(t) > 0)).All(a => a.Credit < 1);
+                var weight = WeightOf(specificity, inCorpus, isName) * (onlyByDictionary && inCorpus ? 0.6 : 1);
+                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus));
+            }
+        }
+
+        private string ApproximateOriginal(Match match)
+        {
+            var text = match.Index + match.Length <= original.Length ? original.Substring(match.Index, match.Length) : match.Value;
+            return text[..WithoutClitic(text.ToLowerInvariant()).Length];
+        }
+
+        /// <summary>"OpenAI's" → "openai", "what'd" → "what", "can't" → "can": possessives and contractions are not words of their own.</summary>
+        private static string WithoutClitic(string word)
+        {
+            var apostrophe = word.IndexOf('\'');
+            return apostrophe > 0 ? word[..apostrophe] : word;
+        }
+
+        /// <summary>Capitalised inside a sentence, mixed case or with digits ("xAI", "GPT-5"), or a dictionary noun the corpus lacks.</summary>
+        private bool IsLatinName(string word, int at, IReadOnlyList<string> renderings)
+        {
+            var sentenceStart = at == 0 || original[..at].TrimEnd() is var before && (before.Length == 0 || before[^1] is '.' or '?' or '!' or '。' or '？' or '！');
+            if (word.Skip(1).Any(char.IsUpper) || word.Any(char.IsDigit) && word.Any(char.IsLetter))
+            {
+                return true;
+            }
+
+            if (char.IsUpper(word[0]) && !sentenceStart)
+            {
+                return true;
+            }
+
+            // A lowercase word the dictionary renders only with words new to jieba ("bitcoin" → 比特币) names a thing.
+            return renderings.Count > 0 && renderings.All(r => r.Length > 1 && owner._segmenter.IsUnknown(ScriptFolder.Fold(r)));
+        }
+
+        /// <summary>Renderings of the word or, when none of those occurs in the corpus, of its base forms ("companies" → "company").</summary>
+        private (IReadOnlyList<string> Renderings, bool Curated) RenderingsInCorpus(string word)
+        {
+            (IReadOnlyList<string>, bool) first = ([], false);
+            foreach (var form in QueryVocabulary.Lemmas(word))
+            {
+                var renderings = owner._vocabulary.Renderings(form, out var curated);
+                if (renderings.Any(r => _index.Analyzer.Analyze(r.ToLowerInvariant()) is { Count: > 0 } terms && terms.All(t => _index.DocumentFrequency(t.Term) > 0)))
+                {
+                    return (renderings, curated);
+                }
+
+                if (first.Item1.Count == 0)
+                {
+                    first = (renderings, curated);
+                }
+            }
+
+            return first;
+        }
+
+        private bool InCorpus(string word) => _index.Analyzer.Analyze(word).Any(t => _index.DocumentFrequency(t.Term) > 0);
+
+        /// <summary>Multi-word entries of the curated vocabulary ("go broke", "data center") become one unit; inflections and a pronoun inside ("scoop it up") are allowed.</summary>
+        private int TryPhrase(string text, List<Match> words, int start, double factor)
+        {
+            for (var n = Math.Min(QueryVocabulary.MaxPhraseWords + 1, words.Count - start); n >= 2; n--)
+            {
+                var span = words.GetRange(start, n).Select(w => w.Value).ToList();
+                if (text[words[start].Index..(words[start + n - 1].Index + words[start + n - 1].Length)].Any(c => c is '?' or '.' or ',' or '!' or '，' or '？'))
+                {
+                    continue;
+                }
+
+                var core = span.Count > 2 ? span.Where((w, i) => i == 0 || i == span.Count - 1 || !Pronouns.Contains(w)).ToList() : span;
+                if (core.Count > QueryVocabulary.MaxPhraseWords || core.Count < 2)
+                {
+                    continue;
+                }
+
+                foreach (var key in Variants(core))
+                {
+                    var renderings = owner._vocabulary.Renderings(key, out var curated);
+                    if (!curated || renderings.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    var alternatives = new List<Alternative>();
+                    var englishTerms = _index.Analyzer.Analyze(key).Select(t => t.Term).ToArray();
+                    if (englishTerms.Length > 0)
+                    {
+                        alternatives.Add(new Alternative(englishTerms));
+                        _query.Add(englishTerms, IndexFields.Text, factor);
+                    }
+
+                    AddRenderings(renderings, curated, alternatives, factor);
+                    var present = alternatives.Select(a => a.Terms.Max(_index.DocumentFrequency)).Where(f => f > 0).DefaultIfEmpty(0).Max();
+                    var specificity = present > 0 ? Specificity(present) : 1.0;
+                    Add(new QueryUnit(key, factor * WeightOf(specificity, present > 0, false), alternatives, specificity, false, present > 0));
+                    return n;
+                }
+            }
+
+            return 0;
+        }
+
+        /// <summary>The phrase as typed, then with each word in its base form ("goes broke" → "go broke").</summary>
+        private static IEnumerable<string> Variants(List<string> words)
+        {
+            yield return string.Join(' ', words);
+            var lemmas = words.Select(w => QueryVocabulary.Lemmas(w).Skip(1).Take(2).Prepend(w).ToArray()).ToArray();
+            IEnumerable<string> combos = [string.Empty];
+            foreach (var options in lemmas)
+            {
+                combos = combos.SelectMany(prefix => options.Select(o => prefix.Length == 0 ? o : prefix + " " + o)).ToList();
+            }
+
+            foreach (var combo in combos.Skip(1))
+            {
+                yield return combo;
+            }
+        }
+
+        private void AddRenderings(IReadOnlyList<string> renderings, bool curated, List<Alternative> alternatives, double factor)
+        {
+            var added = 0;
+            foreach (var rendering in renderings)
+            {
+                if (rendering.Length == 1 && LanguageDetector.IsHan(rendering[0]))
+                {
+                    // One character ("天" for "day") is checked in the text itself; it is weak evidence.
+                    alternatives.Add(new Alternative([CorpusIndex.UnigramPrefix + rendering], DictionaryCredit * 0.5));
+                    continue;
+                }
+
+                var terms = _index.Analyzer.Analyze(rendering.ToLowerInvariant()).Select(t => t.Term).ToArray();
+
+                // Keep only renderings that occur in the corpus: the general dictionary offers many that never do.
+                if (terms.Length == 0 || !terms.All(t => _index.DocumentFrequency(t) > 0))
+                {
+                    continue;
+                }
+
+                alternatives.Add(new Alternative(terms, curated ? 1.0 : DictionaryCredit));
+                if (terms.Min(_index.DocumentFrequency) <= _index.Chunks.Count / 4)
+                {
+                    _query.Add(terms, IndexFields.Text, factor * (curated ? 1.0 : 0.6));
+                }
+
+                if (!curated && ++added >= MaxDictionaryRenderings)
+                {
+                    break;
+                }
+            }
+        }
+
+        private void Add(QueryUnit unit)
+        {
+            unit = unit with { InFocus = _focus };
+
+            var key = string.Join('|', unit.Alternatives.SelectMany(a => a.Terms));
+            if (!_units.TryGetValue(key, out var existing) || existing.Weight < unit.Weight)
+            {
+                _units[key] = unit;
+            }
+        }
+
+        private bool IsFunctionWord(string word) =>
+            owner._vocabulary.Stopwords.Contains(word) || owner._cues.IsAnswerTypeCue(word)
+            || word.All(c => owner._vocabulary.Stopwords.Contains(c.ToString()));
+
+        /// <summary>Metadata repeats on every chunk of an article: only a rare term there is worth scoring.</summary>
+        private void AddMetaTerm(string term, double boost)
+        {
+            if (_index.DocumentFrequency(term) <= _index.Chunks.Count / 10)
+            {
+                _query.Add([term], IndexFields.Meta, boost);
+            }
+        }
+
+        /// <summary>From about 0.3 for a term in nearly every passage to 1 for a term in one.</summary>
+        private double Specificity(int documentFrequency)
+        {
+            var count = _index.Chunks.Count;
+            if (documentFrequency <= 0 || count <= 1)
+            {
+                return 1.0;
+            }
+
+            var idf = Math.Log((double)count / documentFrequency) / Math.Log(count);
+            return 0.3 + (0.7 * Math.Clamp(idf, 0, 1));
+        }
+
+        private static double WeightOf(double specificity, bool inCorpus, bool isName) =>
+            inCorpus ? specificity : isName ? AbsentNameWeight : AbsentWordWeight;
+    }
+
+    /// <summary>A misspelt English word ("budjet") read as the vocabulary word one edit away.</summary>
+    private string? Correct(string word) =>
+        word.Length < 5 ? null : _vocabulary.SingleWords.FirstOrDefault(w => Math.Abs(w.Length - word.Length) <= 1 && EditDistance.AtMostOne(w, word));
+
+    /// <summary>The Lucene query clauses, each term or phrase once per field.</summary>
+    private sealed class QueryClauses
+    {
+        private readonly HashSet<string> _added = new(StringComparer.Ordinal);
+
+        public BooleanQuery Query { get; } = new();
+
+        public void Add(string[] terms, string field, double boost)
+        {
+            if (!_added.Add(field + "\u0001" + string.Join('\u0001', terms)))
+            {
+                return;
+            }
+
+            if (terms.Length == 1)
+            {
+                Query.Add(new TermQuery(new Term(field, terms[0])) { Boost = (float)boost }, Occur.SHOULD);
+                return;
+            }
+
+            var phrase = new PhraseQuery { Boost = (float)boost };
+            foreach (var term in terms)
+            {
+                phrase.Add(new Term(field, term));
+            }
+
+            Query.Add(phrase, Occur.SHOULD);
+        }
+    }
+}
+
+/// <summary>Edit distance checks for spelling tolerance.</summary>
+internal static class EditDistance
+{
+    /// <summary>True when <paramref name="a"/> and <paramref name="b"/> differ by at most one insertion, deletion or substitution.</summary>
+    public static bool AtMostOne(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 1)
+        {
+            return false;
+        }
+
+        int i = 0, j = 0, edits = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j])
+            {
+                i++;
+                j++;
+                continue;
+            }
+
+            if (++edits > 1)
+            {
+                return false;
+            }
+
+            if (a.Length > b.Length)
+            {
+                i++;
+            }
+            else if (a.Length < b.Length)
+            {
+                j++;
+            }
+            else
+            {
+                i++;
+                j++;
+            }
+        }
+
+        return edits + (a.Length - i) + (b.Length - j) <= 1;
+    }
+}
