@@ -27,6 +27,8 @@ public sealed class CoreFixture : IDisposable
 
     public IArticleCatalog Catalog => _host.Services.GetRequiredService<IArticleCatalog>();
 
+    public QuestionAnalyzer Analyzer => _host.Services.GetRequiredService<QuestionAnalyzer>();
+
     public CorpusIndex Index => _host.Services.GetRequiredService<CorpusIndex>();
 
     public Task<Answer> AskAsync(string question) => Answers.AnswerAsync(new AnswerRequest(question), CancellationToken.None);

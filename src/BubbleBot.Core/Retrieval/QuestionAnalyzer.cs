@@ -55,7 +55,7 @@ public sealed partial class QuestionAnalyzer
             .OrderByDescending(a => a.Alias.Length)];
         // Only names are matched with a typo allowed: an English word of an outlet's name ("review") would match "preview".
         _latinAliasWords = [.. _aliases.SelectMany(a => LatinWord().Matches(a.Alias).Select(m => m.Value))
-            .Where(w => w.Length >= 6 && vocabulary.Renderings(w, out _).Count == 0).Distinct()];
+            .Where(w => w.Length >= 6 && (vocabulary.Renderings(w, out var curated).Count == 0 || curated)).Distinct()];
     }
 
     [GeneratedRegex(@"[a-z0-9]+(?:[.'\-][a-z0-9]+)*")]
@@ -341,7 +341,8 @@ public sealed partial class QuestionAnalyzer
                 return true;
             }
 
-            if (char.IsUpper(word[0]) && !sentenceStart)
+            // In a Chinese question any capitalised Latin word is a name ("Mistral 最近融了多少钱？").
+            if (char.IsUpper(word[0]) && (!sentenceStart || original.Any(LanguageDetector.IsHan)))
             {
                 return true;
             }

@@ -20,7 +20,7 @@ internal static class DiscordMessageRenderer
         string? title = null;
         var content = string.IsNullOrWhiteSpace(note) ? null : TextCut.ToLength(Markdown.Escape(note), DiscordLimits.Content);
 
-        var sourceLines = answer.Citations.OrderBy(c => c.N).Select(c => SourceLine(c, labels)).ToList();
+        var sourceLines = answer.Sources.Select(s => SourceLine(s, labels)).ToList();
         var sources = sourceLines.Count == 0
             ? string.Empty
             : $"**{labels.Sources}**\n" + TextCut.JoinLines(sourceLines, MaxSourcesLength);
@@ -99,14 +99,16 @@ internal static class DiscordMessageRenderer
         _ => AnswerLabels.English,
     };
 
-    private static string SourceLine(Citation citation, AnswerLabels labels)
+    private static string SourceLine(SourceGroup source, AnswerLabels labels)
     {
+        var citation = source.Citation;
         var title = TextCut.ToLength(citation.Title, MaxTitleInList);
         var url = citation.Link ?? citation.Url;
         var head = url is null
             ? $"{Markdown.EscapeLinkText(title)} ({labels.NoPublicLink})"
             : Markdown.Link(title, url);
-        return $"**[{citation.N}]** {head}{Byline(citation.Author, citation.Published)}";
+        var about = citation.About is { } summary ? "\n*" + Markdown.Escape(summary) + "*" : string.Empty;
+        return $"**{source.Markers}** {head}{Byline(citation.Author, citation.Published)}{about}";
     }
 
     private static string ArticleLine(Article article, AnswerLabels labels)

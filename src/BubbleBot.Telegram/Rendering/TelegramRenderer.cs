@@ -21,25 +21,31 @@ internal static class TelegramRenderer
         if (answer.Citations.Count > 0)
         {
             html.Append("\n\n<b>").Append(Html.Escape(labels.Sources)).Append("</b>");
-            foreach (var citation in answer.Citations.OrderBy(c => c.N))
+            foreach (var source in answer.Sources)
             {
-                html.Append('\n').Append(Source(citation, labels));
+                html.Append('\n').Append(Source(source, labels));
             }
         }
 
         return html.ToString();
     }
 
-    /// <summary>One numbered source: "[n] title — author, date", the title linked where the article is public.</summary>
-    public static string Source(Citation citation, AnswerLabels labels)
+    /// <summary>One cited article: "[1][2] title — author, date", the title linked where the article is public.</summary>
+    public static string Source(SourceGroup source, AnswerLabels labels)
     {
+        var citation = source.Citation;
         var line = new StringBuilder();
-        line.Append('[').Append(citation.N).Append("] ");
+        line.Append(source.Markers).Append(' ');
         line.Append(Html.Link(citation.Link ?? citation.Url, citation.Title));
         AppendByline(line, citation.Author, citation.Published);
         if (citation.Link is null && citation.Url is null)
         {
             line.Append(" (").Append(Html.Escape(labels.NoPublicLink)).Append(')');
+        }
+
+        if (citation.About is { } about)
+        {
+            line.Append("\n<i>").Append(Html.Escape(about)).Append("</i>");
         }
 
         return line.ToString();

@@ -108,4 +108,18 @@ public sealed class CorpusLoaderTests : IDisposable
     private void Write(string name, string content) => File.WriteAllText(Path.Combine(_dir, name), content);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void A_claim_whose_quote_is_not_in_the_body_is_skipped_and_reported()
+    {
+        const string content = "---\nid: a\ntitle: T\nclaims:\n  - stance: bubble\n    quote: \"泡沫終會破裂\"\n  - stance: not-bubble\n    quote: \"不在正文里的话\"\n  - stance: sideways\n    quote: \"泡沫终会破裂\"\n---\n我認為泡沫终会破裂。\n";
+
+        Assert.True(CorpusLoader.TryParse("a.md", content, out var article, out _));
+
+        // Matched after folding scripts, and kept as the body's own characters.
+        var claim = Assert.Single(article.Claims);
+        Assert.Equal(Stance.Bubble, claim.Stance);
+        Assert.Equal("泡沫终会破裂", claim.Quote);
+        Assert.Equal(2, article.SkippedClaims.Count);
+    }
 }

@@ -1,0 +1,47 @@
+using BubbleBot.Core.Corpus;
+
+namespace BubbleBot.Core.Tests.Answering;
+
+/// <summary>Quoting the words that answer: dialog turns, both sides, and sources listed once per article.</summary>
+public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFixture>
+{
+    [Fact]
+    public async Task A_transcript_question_is_quoted_with_the_turns_that_answer_it()
+    {
+        var answer = await core.AskAsync("OpenAI每天为用户提供服务要烧掉多少钱？");
+
+        Assert.False(answer.NoAnswer);
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("70万美金", StringComparison.Ordinal));
+        Assert.Contains("陆飞：", answer.Text);
+    }
+
+    [Fact]
+    public async Task Both_sides_come_from_the_articles_claims_with_their_stance()
+    {
+        var answer = await core.AskAsync("AI泡沫论的正反两方各有什么理由？");
+
+        Assert.Contains(answer.Citations, c => c.Stance == Stance.Bubble);
+        Assert.Contains(answer.Citations, c => c.Stance == Stance.NotBubble);
+        Assert.True(answer.Sources.Count >= 3);
+        Assert.All(answer.Citations, c => Assert.Contains(c.Quote, core.Catalog.Find(c.DocId)!.Body));
+    }
+
+    [Fact]
+    public async Task Each_article_appears_once_in_the_sources_with_all_its_quote_numbers()
+    {
+        var answer = await core.AskAsync("OpenAI每天为用户提供服务要烧掉多少钱？");
+
+        Assert.Equal(answer.Sources.Count, answer.Sources.Select(s => s.Citation.DocId).Distinct().Count());
+        Assert.Equal(answer.Citations.Select(c => c.N).Order(), answer.Sources.SelectMany(s => s.Numbers).Order());
+    }
+
+    [Fact]
+    public async Task An_english_asker_gets_the_english_title_and_summary_of_a_chinese_article()
+    {
+        var answer = await core.AskAsync("Why does Mallaby think OpenAI will run out of money?");
+
+        var citation = Assert.Single(answer.Sources, s => s.Citation.DocId == "openai-cash-runway").Citation;
+        Assert.Equal("This Is What Convinced Me OpenAI Will Run Out of Money", citation.Title);
+        Assert.False(string.IsNullOrWhiteSpace(citation.About));
+    }
+}
