@@ -45,7 +45,7 @@ public static class CoreHostingExtensions
         });
         services.AddSingleton(sp => QuestionCues.Load(RetrievalOptions.Resolve(Path.Combine("data", "question-cues.tsv"))));
         services.AddSingleton(sp => new ChineseSegmenter(
-            RetrievalOptions.Resolve(Path.Combine("data", "jieba", "dict.txt")) is var dictionary ? Path.GetDirectoryName(dictionary)! : string.Empty,
+            Path.GetDirectoryName(RetrievalOptions.Resolve(Path.Combine("data", "jieba", "dict.txt")))!,
             RetrievalOptions.Resolve(Path.Combine("data", "userdict.txt")),
             sp.GetRequiredService<IArticleCatalog>().Articles.SelectMany(a => a.Aliases)
                 .Select(a => ScriptFolder.Fold(a).ToLowerInvariant())

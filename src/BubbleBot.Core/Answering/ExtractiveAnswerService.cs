@@ -141,9 +141,9 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             }
 
             // One claim per article first, so that every article arguing a side is heard.
+            // The sort is stable: claims equally close to the topic keep the catalog's order.
             var ordered = side
                 .OrderByDescending(c => topical ? question.CoverageOf(c.Claim.Quote) : 0)
-                .ThenBy(c => catalog.Articles.ToList().IndexOf(c.Article))
                 .ToList();
             var chosen = ordered.DistinctBy(c => c.Article.Id).Concat(ordered).Distinct().Take(ClaimsPerSide).ToList();
             foreach (var (article, claim) in chosen)
@@ -184,11 +184,11 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     }
 
     private string? SpeakerAt(Article article, int offset) =>
-        chunks.Chunks.FirstOrDefault(c => c.DocId == article.Id && c.Start <= offset && offset < c.End)?.Speaker;
+        chunks.ChunksOf(article.Id).FirstOrDefault(c => c.Start <= offset && offset < c.End)?.Speaker;
 
     /// <summary>The passages after <paramref name="chunk"/> in its article (the next turns of a transcript).</summary>
     private IReadOnlyList<Chunk> Following(Chunk chunk) =>
-        chunk.Speaker is null ? [] : [.. chunks.Chunks.Where(c => c.DocId == chunk.DocId && c.Index > chunk.Index).OrderBy(c => c.Index).Take(3)];
+        chunk.Speaker is null ? [] : [.. chunks.ChunksOf(chunk.DocId).Skip(chunk.Index + 1).Take(3)];
 
     /// <summary>Builds the answer text and its numbered citations, one quote per line.</summary>
     private sealed class AnswerBuilder(QuestionAnalysis question, string intro)

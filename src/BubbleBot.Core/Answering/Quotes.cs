@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Retrieval;
@@ -249,8 +248,6 @@ public static partial class Quotes
     public static string Line(string? speaker, string quote, bool cut, int n, AnswerLanguage language)
     {
         var shown = cut ? quote + "…" : quote;
-        var line = new StringBuilder(SpeakerPrefix(speaker, language));
-        line.Append(language == AnswerLanguage.English ? $"“{shown}” [{n}]" : $"「{shown}」[{n}]");
-        return line.ToString();
+        return SpeakerPrefix(speaker, language) + (language == AnswerLanguage.English ? $"“{shown}” [{n}]" : $"「{shown}」[{n}]");
     }
 }

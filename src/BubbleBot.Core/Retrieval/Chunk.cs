@@ -46,4 +46,7 @@ public interface IRetriever
 public interface IChunkStore
 {
     IReadOnlyList<Chunk> Chunks { get; }
+
+    /// <summary>The chunks of one article in order, so that <c>ChunksOf(id)[chunk.Index]</c> is the chunk itself.</summary>
+    IReadOnlyList<Chunk> ChunksOf(string articleId);
 }

@@ -41,6 +41,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
     private readonly LuceneDirectory _directory;
     private readonly DirectoryReader _reader;
     private readonly int[] _chunkOfDocument;
+    private readonly Dictionary<string, Chunk[]> _chunksOfArticle;
 
     private CorpusIndex(
         IReadOnlyList<Article> articles,
@@ -55,6 +56,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
         Searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
         ReusedPersistedIndex = reused;
         _chunkOfDocument = ReadChunkNumbers(_reader);
+        _chunksOfArticle = chunks.GroupBy(c => c.DocId).ToDictionary(g => g.Key, g => g.OrderBy(c => c.Index).ToArray());
     }
 
     public IReadOnlyList<Article> Articles { get; }
@@ -73,6 +75,8 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
         Math.Max(_reader.DocFreq(new Term(IndexFields.Text, term)), _reader.DocFreq(new Term(IndexFields.Meta, term)));
 
     internal Chunk ChunkOf(int luceneDocument) => Chunks[_chunkOfDocument[luceneDocument]];
+
+    public IReadOnlyList<Chunk> ChunksOf(string articleId) => _chunksOfArticle.TryGetValue(articleId, out var chunks) ? chunks : [];
 
     /// <summary>
     /// Lucene document → chunk number, read once into a plain array that every adapter's searches can share

@@ -47,7 +47,10 @@ public sealed partial class LuceneRetriever : IRetriever
 
         var candidates = Candidates(question, Math.Max(top, CandidatePool));
         var verdict = _judge.Judge(question, candidates);
-        Log.Verdict(_logger, verdict, candidates.Select(c => c.Coverage).DefaultIfEmpty(0).Max(), candidates.Select(c => c.Evidence).DefaultIfEmpty(0).Max());
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.Verdict(_logger, verdict, candidates.Select(c => c.Coverage).DefaultIfEmpty(0).Max(), candidates.Select(c => c.Evidence).DefaultIfEmpty(0).Max());
+        }
         var hits = verdict == RelevanceVerdict.Answerable
             ? candidates.Where(c => c.Coverage >= _judge.MinCoverage || question.AsksForGist || question.Intent == QuestionIntent.Sides)
                 .OrderByDescending(c => c.Score).Take(top).Select(c => new RetrievalHit(c.Chunk, c.Score)).ToList()
@@ -173,9 +176,9 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
                 return true;
             }
 
+            var article = index.ChunksOf(candidate.Chunk.DocId);
             var next = candidate.Chunk.Index + 1;
-            var following = index.Chunks.FirstOrDefault(c => c.DocId == candidate.Chunk.DocId && c.Index == next);
-            if (following is not null && AnswerShapes.HasRequired(following.Text, question.AnswerType))
+            if (next < article.Count && AnswerShapes.HasRequired(article[next].Text, question.AnswerType))
             {
                 return true;
             }

@@ -41,7 +41,7 @@ public sealed partial class QuestionAnalyzer
     private readonly QuestionCues _cues;
     private readonly ChineseSegmenter _segmenter;
     private readonly List<(string Alias, string ArticleId)> _aliases;
-    private readonly string[] _latinAliasWords;
+    private readonly Dictionary<string, string> _articleOfLatinAliasWord;
 
     public QuestionAnalyzer(CorpusIndex index, QueryVocabulary vocabulary, QuestionCues cues, ChineseSegmenter segmenter)
     {
@@ -54,8 +54,11 @@ public sealed partial class QuestionAnalyzer
             .Where(a => a.Alias.Length > 1)
             .OrderByDescending(a => a.Alias.Length)];
         // Only names are matched with a typo allowed: an English word of an outlet's name ("review") would match "preview".
-        _latinAliasWords = [.. _aliases.SelectMany(a => LatinWord().Matches(a.Alias).Select(m => m.Value))
-            .Where(w => w.Length >= 6 && (vocabulary.Renderings(w, out var curated).Count == 0 || curated)).Distinct()];
+        _articleOfLatinAliasWord = _aliases
+            .SelectMany(a => LatinWord().Matches(a.Alias).Select(m => (Word: m.Value, a.ArticleId)))
+            .Where(w => w.Word.Length >= 6 && (vocabulary.Renderings(w.Word, out var curated).Count == 0 || curated))
+            .DistinctBy(w => w.Word)
+            .ToDictionary(w => w.Word, w => w.ArticleId, StringComparer.Ordinal);
     }
 
     [GeneratedRegex(@"[a-z0-9]+(?:[.'\-][a-z0-9]+)*")]
@@ -191,9 +194,9 @@ public sealed partial class QuestionAnalyzer
         // A misspelt author name ("Malaby") still names the article.
         foreach (Match word in LatinWord().Matches(new string(masked)))
         {
-            if (word.Length >= 5 && _latinAliasWords.FirstOrDefault(a => a != word.Value && EditDistance.AtMostOne(a, word.Value)) is { } near)
+            if (word.Length >= 5 && _articleOfLatinAliasWord.Keys.FirstOrDefault(a => a != word.Value && EditDistance.AtMostOne(a, word.Value)) is { } near)
             {
-                var articleId = _aliases.First(a => LatinWord().Matches(a.Alias).Any(m => m.Value == near)).ArticleId;
+                var articleId = _articleOfLatinAliasWord[near];
                 Array.Fill(masked, ' ', word.Index, word.Length);
                 if (!named.Contains(articleId))
                 {
@@ -216,13 +219,11 @@ public sealed partial class QuestionAnalyzer
         private readonly QueryClauses _query = new();
         private readonly Dictionary<string, QueryUnit> _units = new(StringComparer.Ordinal);
         private readonly CorpusIndex _index = owner._index;
-        private bool _focus = true;
 
         public QueryPlan Build() => new(_query.Query, [.. _units.Values], text => _index.TermsOfText(text));
 
         public void AddHan(string text, int start, int end, double factor)
         {
-            _focus = factor >= 1;
             foreach (var word in owner._segmenter.Segment(text[start..end]))
             {
                 if (!word.Text.All(LanguageDetector.IsHan) || IsFunctionWord(word.Text))
@@ -238,7 +239,7 @@ public sealed partial class QuestionAnalyzer
                 if (word.Text.Length == 1)
                 {
                     var unigram = CorpusIndex.UnigramPrefix + word.Text;
-                    Add(new QueryUnit(word.Text, factor * SingleCharacterWeight * 0.4, [new Alternative([unigram])], 0.4, false, true));
+                    Add(new QueryUnit(word.Text, factor * SingleCharacterWeight * 0.4, [new Alternative([unigram])], 0.4, false, true), factor);
                     continue;
                 }
 
@@ -260,13 +261,12 @@ public sealed partial class QuestionAnalyzer
                 var isName = word.IsName;
                 var label = original.Substring(start + word.Start, word.Text.Length);
                 var isSubject = word.PartOfSpeech.StartsWith('n') || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j";
-                Add(new QueryUnit(label, factor * WeightOf(specificity, inCorpus, isName), [new Alternative(bigrams) { AllowsPartial = bigrams.Length >= 3 }], specificity, isName, inCorpus, IsSubject: isSubject));
+                Add(new QueryUnit(label, factor * WeightOf(specificity, inCorpus, isName), [new Alternative(bigrams) { AllowsPartial = bigrams.Length >= 3 }], specificity, isName, inCorpus, IsSubject: isSubject), factor);
             }
         }
 
         public void AddLatin(string text, int start, int end, double factor)
         {
-            _focus = factor >= 1;
             var words = LatinWord().Matches(text, start).Where(m => m.Index + m.Length <= end).ToList();
             for (var i = 0; i < words.Count;)
             {
@@ -315,7 +315,7 @@ public sealed partial class QuestionAnalyzer
                 // A word found only through the general dictionary may be the wrong sense ("capital" → 资本).
                 var onlyByDictionary = !curated && alternatives.Where(a => a.Terms.All(t => _index.DocumentFrequency(t) > 0)).All(a => a.Credit < 1);
                 var weight = WeightOf(specificity, inCorpus, isName) * (onlyByDictionary && inCorpus ? 0.6 : 1);
-                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus));
+                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus), factor);
             }
         }
 
@@ -410,7 +410,7 @@ public sealed partial class QuestionAnalyzer
                     AddRenderings(renderings, curated, alternatives, factor);
                     var present = alternatives.Select(a => a.Terms.Max(_index.DocumentFrequency)).Where(f => f > 0).DefaultIfEmpty(0).Max();
                     var specificity = present > 0 ? Specificity(present) : 1.0;
-                    Add(new QueryUnit(key, factor * WeightOf(specificity, present > 0, false), alternatives, specificity, false, present > 0));
+                    Add(new QueryUnit(key, factor * WeightOf(specificity, present > 0, false), alternatives, specificity, false, present > 0), factor);
                     return n;
                 }
             }
@@ -468,10 +468,10 @@ public sealed partial class QuestionAnalyzer
             }
         }
 
-        private void Add(QueryUnit unit)
+        /// <summary>Adds a unit once (the weightier copy wins); a unit at full weight is part of the sentence that asks.</summary>
+        private void Add(QueryUnit unit, double factor)
         {
-            unit = unit with { InFocus = _focus };
-
+            unit = unit with { InFocus = factor >= 1 };
             var key = string.Join('|', unit.Alternatives.SelectMany(a => a.Terms));
             if (!_units.TryGetValue(key, out var existing) || existing.Weight < unit.Weight)
             {

@@ -11,9 +11,13 @@ namespace BubbleBot.Core.Retrieval;
 public sealed class QuestionCues
 {
     private readonly List<(string Cue, string Kind)> _cues;
+    private readonly HashSet<string> _answerTypeCues;
 
-    public QuestionCues(IEnumerable<(string Cue, string Kind)> cues) =>
+    public QuestionCues(IEnumerable<(string Cue, string Kind)> cues)
+    {
         _cues = [.. cues.Select(c => (ScriptFolder.Fold(c.Cue).ToLowerInvariant(), c.Kind)).OrderByDescending(c => c.Item1.Length)];
+        _answerTypeCues = _cues.Where(c => c.Kind is not ("sides" or "injection" or "followup" or "summary")).Select(c => c.Cue).ToHashSet(StringComparer.Ordinal);
+    }
 
     public static QuestionCues Load(string path)
     {
@@ -33,8 +37,7 @@ public sealed class QuestionCues
     }
 
     /// <summary>True when the whole word is a cue of an answer type ("多少", "why"): it says what is asked, not about what.</summary>
-    public bool IsAnswerTypeCue(string foldedWord) =>
-        _cues.Any(c => c.Cue == foldedWord && c.Kind is not ("sides" or "injection" or "followup" or "summary"));
+    public bool IsAnswerTypeCue(string foldedWord) => _answerTypeCues.Contains(foldedWord);
 
     /// <summary>The kinds whose cues occur in <paramref name="folded"/> (folded, lower-case text).</summary>
     public HashSet<string> KindsIn(string folded)
