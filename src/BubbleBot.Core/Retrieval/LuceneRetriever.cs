@@ -52,7 +52,7 @@ public sealed partial class LuceneRetriever : IRetriever
             Log.Verdict(_logger, verdict, candidates.Select(c => c.Coverage).DefaultIfEmpty(0).Max(), candidates.Select(c => c.Evidence).DefaultIfEmpty(0).Max());
         }
         var hits = verdict == RelevanceVerdict.Answerable
-            ? candidates.Where(c => c.Coverage >= _judge.MinCoverage || question.AsksForGist || question.Intent == QuestionIntent.Sides)
+            ? candidates.Where(c => c.Coverage >= _judge.CoverageFloor(question) || question.AsksForGist || question.Intent == QuestionIntent.Sides)
                 .OrderByDescending(c => c.Score).Take(top).Select(c => new RetrievalHit(c.Chunk, c.Score)).ToList()
             : [];
         return new RetrievalResult(question, hits, verdict);
@@ -120,10 +120,19 @@ internal sealed record Candidate(Chunk Chunk, double Score, double Coverage, dou
 internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
 {
     /// <summary>At least one specific word of the question fully present (see <see cref="QueryPlan.Evidence"/>).</summary>
-    public const double MinEvidence = 0.9;
+    public const double MinEvidence = 0.7;
 
     /// <summary>A question about a name the articles never mention is answered only if its other content is almost all there.</summary>
     public const double CoverageDespiteAbsentName = 0.75;
+
+    /// <summary>
+    /// A question that names its source ("the MIT piece", "那个直播") is about that source, so a passage of it covering
+    /// this much of the question, or holding one of its specific words, answers it even in the asker's own words.
+    /// </summary>
+    public const double NamedArticleMinCoverage = 0.25;
+
+    /// <summary>Share of the question a sentence holding the figure (with the sentence before it) must cover.</summary>
+    public const double MinAnswerSentenceCoverage = 0.3;
 
     public double MinCoverage => minCoverage;
 
@@ -153,7 +162,9 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
         // A question made only of the debate's common words ("为什么有人说AI是泡沫？") is about the debate itself;
         // one with a specific word must find it.
         var asksSomethingSpecific = question.Plan.Units.Any(u => u.IsSpecific);
-        if (best.Coverage < minCoverage || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence)
+        var namesItsSource = question.NamedArticleIds.Count > 0
+            && (best.Coverage >= CoverageFloor(question) || candidates.Max(c => c.Evidence) >= MinEvidence);
+        if (!namesItsSource && (best.Coverage < CoverageFloor(question) || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence))
         {
             return RelevanceVerdict.NotCovered;
         }
@@ -166,21 +177,49 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
         return RelevanceVerdict.Answerable;
     }
 
-    /// <summary>A figure or date in a covering passage or the passage right after it (a reply in a transcript).</summary>
+    /// <summary>The coverage a passage needs to be quoted for <paramref name="question"/>.</summary>
+    public double CoverageFloor(QuestionAnalysis question) =>
+        question.NamedArticleIds.Count > 0 ? Math.Min(NamedArticleMinCoverage, minCoverage)
+        : minCoverage;
+
+
+    /// <summary>
+    /// A figure or date in a sentence that is about the question: that sentence with the one before it covers
+    /// <see cref="MinAnswerSentenceCoverage"/> of the question. A figure elsewhere in the passage (the articles are full
+    /// of numbers) does not answer "what was xAI's last valuation?". In a transcript, a passage that ends by asking
+    /// is answered by the turn after it, so its figures count for the question the asking passage covers.
+    /// </summary>
     private bool HoldsRequiredAnswer(QuestionAnalysis question, IReadOnlyList<Candidate> candidates)
     {
-        foreach (var candidate in candidates.Where(c => c.Coverage >= minCoverage))
+        var plan = question.Plan;
+        foreach (var candidate in candidates.Where(c => c.Coverage >= CoverageFloor(question)))
         {
-            if (AnswerShapes.HasRequired(candidate.Chunk.Text, question.AnswerType))
+            var text = candidate.Chunk.Text;
+            var sentences = Sentences.Split(text, 0, text.Length);
+            for (var i = 0; i < sentences.Count; i++)
             {
-                return true;
+                var sentence = text[sentences[i]];
+                if (!AnswerShapes.HasRequired(sentence, question.AnswerType))
+                {
+                    continue;
+                }
+
+                var window = plan.TermsOf(i > 0 ? text[sentences[i - 1]] + sentence : sentence);
+                // An asker who names the source vouches that it holds the figure; only its wording may differ.
+                if (plan.Coverage(window, focusOnly: true) >= MinAnswerSentenceCoverage && (question.NamedArticleIds.Count > 0 || plan.MentionsWhatIsAsked(window)))
+                {
+                    return true;
+                }
             }
 
             var article = index.ChunksOf(candidate.Chunk.DocId);
             var next = candidate.Chunk.Index + 1;
-            if (next < article.Count && AnswerShapes.HasRequired(article[next].Text, question.AnswerType))
+            if (text.TrimEnd().EndsWith('？') || text.TrimEnd().EndsWith('?'))
             {
-                return true;
+                if (next < article.Count && AnswerShapes.HasRequired(article[next].Text, question.AnswerType))
+                {
+                    return true;
+                }
             }
         }
 

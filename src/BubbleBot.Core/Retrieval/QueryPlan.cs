@@ -94,8 +94,30 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
             covered += unit.Weight * unit.CreditFrom(terms);
         }
 
-        return total == 0 ? 0 : covered / total;
+        // A focus with no content of its own ("是什么问题？") leaves the context sentences to say what is asked.
+        return total == 0 ? focusOnly ? Coverage(terms) : 0 : covered / total;
     }
+
+    /// <summary>
+    /// True when <paramref name="terms"/> hold something the question asks about besides its names: for "英伟达的净利润
+    /// 是多少？" a sentence about Nvidia with a figure in it answers only if it is about net profit.
+    /// </summary>
+    public bool MentionsWhatIsAsked(IReadOnlySet<string> terms)
+    {
+        var asked = Units.Where(u => u.InFocus && !u.IsName && u.InCorpus && u.Specificity >= AttributeSpecificity).ToList();
+        if (asked.Any(u => u.CreditFrom(terms) > 0))
+        {
+            return true;
+        }
+
+        // An absent verb is the asker's wording ("烧光" for "耗尽"); an absent noun ("净利润") is what the articles lack.
+        return asked.Count == 0 && !Units.Any(u => u.InFocus && !u.IsName && !u.InCorpus && u.IsSubject);
+    }
+
+    /// <summary>
+    /// Below this a word is one of the whole debate's ("AI", "泡沫") or a lone character, not what a question asks about.
+    /// </summary>
+    private const double AttributeSpecificity = 0.45;
 
     /// <summary>
     /// The specific content <paramref name="terms"/> show, in units (1 = one specific word fully present): a passage
@@ -107,7 +129,9 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
         var evidence = 0.0;
         foreach (var unit in Units)
         {
-            if (unit.IsSpecificSubject && unit.InCorpus)
+            // A specific subject of the context sentences counts at their reduced weight: "that Wharton survey … how
+            // many bosses did they ask?" is about the survey.
+            if (unit.InCorpus && unit.IsSubject && unit.Specificity >= SpecificThreshold)
             {
                 evidence += unit.CreditFrom(terms) * Math.Min(1, unit.Weight / unit.Specificity);
             }

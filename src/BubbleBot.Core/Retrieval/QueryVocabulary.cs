@@ -93,7 +93,7 @@ public sealed class QueryVocabulary
         return [];
     }
 
-    /// <summary>Known forms of an English word that may carry renderings: itself, then its base forms.</summary>
+    /// <summary>Known forms of an English word that may carry renderings: itself, then its base forms, then related nouns.</summary>
     public static IEnumerable<string> Lemmas(string word)
     {
         yield return word;
@@ -105,6 +105,13 @@ public sealed class QueryVocabulary
         foreach (var form in BaseForms(word))
         {
             yield return form;
+        }
+
+        // Last, the word's noun of action, which dictionaries list more often than the verb ("fundraise" → "fundraising").
+        if (word.Length > 3 && !word.EndsWith("ing", StringComparison.Ordinal))
+        {
+            yield return (word.EndsWith('e') ? word[..^1] : word) + "ing";
+            yield return word + "ment";
         }
     }
 

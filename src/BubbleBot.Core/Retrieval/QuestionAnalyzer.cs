@@ -42,6 +42,7 @@ public sealed partial class QuestionAnalyzer
     private readonly ChineseSegmenter _segmenter;
     private readonly List<(string Alias, string ArticleId)> _aliases;
     private readonly Dictionary<string, string> _articleOfLatinAliasWord;
+    private readonly ILookup<int, string> _hanNamesByLength;
 
     public QuestionAnalyzer(CorpusIndex index, QueryVocabulary vocabulary, QuestionCues cues, ChineseSegmenter segmenter)
     {
@@ -59,7 +60,13 @@ public sealed partial class QuestionAnalyzer
             .Where(w => w.Word.Length >= 6 && (vocabulary.Renderings(w.Word, out var curated).Count == 0 || curated))
             .DistinctBy(w => w.Word)
             .ToDictionary(w => w.Word, w => w.ArticleId, StringComparer.Ordinal);
+        _hanNamesByLength = segmenter.CorpusTerms
+            .Where(t => t.Length >= 3 && t.All(LanguageDetector.IsHan) && Enumerable.Range(0, t.Length - 1).All(i => index.DocumentFrequency(t.Substring(i, 2)) > 0))
+            .ToLookup(t => t.Length);
     }
+
+    [GeneratedRegex(@"^\d+(?:\.\d+)?(?:[kmbtx%]|bn)$", RegexOptions.IgnoreCase)]
+    private static partial Regex Figure();
 
     [GeneratedRegex(@"[a-z0-9]+(?:[.'\-][a-z0-9]+)*")]
     private static partial Regex LatinWord();
@@ -106,19 +113,18 @@ public sealed partial class QuestionAnalyzer
     private QuestionAnalysis AnalyzeAlone(string question)
     {
         var language = LanguageDetector.Detect(question);
-        var folded = Normalize(question);
+        var folded = CorrectHanTypos(Normalize(question));
         var kinds = _cues.KindsIn(folded);
         var intent = kinds.Contains("injection") ? QuestionIntent.Injection
             : kinds.Contains("sides") ? QuestionIntent.Sides
             : QuestionIntent.Ask;
-        var answerType = QuestionCues.AnswerTypeOf(kinds);
-
         var masked = folded.ToCharArray();
         var named = FindNamedArticles(folded, masked);
         var text = new string(masked);
         var builder = new PlanBuilder(this, question);
         var clauses = Clause().Matches(text).Where(c => c.Value.Any(char.IsLetterOrDigit)).ToList();
         var focus = FocusClauses(clauses);
+        var answerType = _cues.AnswerTypeIn(focus.Order().Select(i => folded.Substring(clauses[i].Index, clauses[i].Length)));
         for (var i = 0; i < clauses.Count; i++)
         {
             var factor = focus.Contains(i) ? 1.0 : PreambleWeight;
@@ -208,6 +214,69 @@ public sealed partial class QuestionAnalyzer
         return named;
     }
 
+    /// <summary>
+    /// Replaces a run of Chinese characters one character away from a name or term of the corpus (扎克伯克 for 扎克伯格,
+    /// 马拉笔 for 马拉比) with it, unless the run is a word of its own (马拉松). Lengths are kept, so offsets into the
+    /// question stay valid.
+    /// </summary>
+    private string CorrectHanTypos(string folded)
+    {
+        char[]? corrected = null;
+        foreach (var group in _hanNamesByLength)
+        {
+            var length = group.Key;
+            for (var at = 0; at + length <= folded.Length; at++)
+            {
+                var window = folded.AsSpan(at, length);
+                if (!AllHan(window) || IsKnownWordAt(folded, at, length))
+                {
+                    continue;
+                }
+
+                foreach (var term in group)
+                {
+                    if (OneCharacterApart(window, term))
+                    {
+                        corrected ??= folded.ToCharArray();
+                        term.CopyTo(corrected.AsSpan(at));
+                        break;
+                    }
+                }
+            }
+        }
+
+        return corrected is null ? folded : new string(corrected);
+    }
+
+    private bool IsKnownWordAt(string folded, int at, int length) => !_segmenter.IsUnknown(folded.Substring(at, length));
+
+    private static bool AllHan(ReadOnlySpan<char> text)
+    {
+        foreach (var c in text)
+        {
+            if (!LanguageDetector.IsHan(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool OneCharacterApart(ReadOnlySpan<char> window, string term)
+    {
+        var differences = 0;
+        for (var i = 0; i < window.Length && differences < 2; i++)
+        {
+            if (window[i] != term[i])
+            {
+                differences++;
+            }
+        }
+
+        return differences == 1;
+    }
+
     private static bool IsWordAt(string text, int at, int length) =>
         (at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1])) && (at + length >= text.Length || !char.IsAsciiLetterOrDigit(text[at + length]));
 
@@ -258,10 +327,12 @@ public sealed partial class QuestionAnalyzer
                 }
 
                 var specificity = inCorpus ? Specificity(frequencies.Where(f => f > 0).Min()) : 1.0;
-                var isName = word.IsName;
+                // A new word the segmenter glued to a particle ("俾人", "咁仲有边") is the asker's phrasing, not a name.
+                var isName = owner._segmenter.IsName(word) && !word.Text.Any(c => owner._vocabulary.Stopwords.Contains(c.ToString()));
                 var label = original.Substring(start + word.Start, word.Text.Length);
                 var isSubject = word.PartOfSpeech.StartsWith('n') || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j";
-                Add(new QueryUnit(label, factor * WeightOf(specificity, inCorpus, isName), [new Alternative(bigrams) { AllowsPartial = bigrams.Length >= 3 }], specificity, isName, inCorpus, IsSubject: isSubject), factor);
+                var weight = WeightOf(specificity, inCorpus, isName);
+                Add(new QueryUnit(label, factor * weight, [new Alternative(bigrams) { AllowsPartial = bigrams.Length >= 3 }], specificity, isName, inCorpus, IsSubject: isSubject), factor);
             }
         }
 
@@ -336,6 +407,11 @@ public sealed partial class QuestionAnalyzer
         private bool IsLatinName(string word, int at, IReadOnlyList<string> renderings)
         {
             var sentenceStart = at == 0 || original[..at].TrimEnd() is var before && (before.Length == 0 || before[^1] is '.' or '?' or '!' or '。' or '？' or '！');
+            if (Figure().IsMatch(word))
+            {
+                return false; // "500B", "4T", "15x": an amount, not a name.
+            }
+
             if (word.Skip(1).Any(char.IsUpper) || word.Any(char.IsDigit) && word.Any(char.IsLetter))
             {
                 return true;

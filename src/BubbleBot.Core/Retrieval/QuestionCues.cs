@@ -58,6 +58,28 @@ public sealed class QuestionCues
     public bool StartsAsFollowUp(string folded) =>
         _cues.Any(c => c.Kind == "followup" && Occurs(folded.TrimStart(), c.Cue, atStartOnly: true));
 
+    /// <summary>
+    /// The answer types asked for by <paramref name="askingSentences"/> (the question's focus, without its preamble):
+    /// in each sentence its last part asks ("…是不是拿来当女友，他平时拿GPT干嘛？" does not ask yes or no), and two
+    /// questions in a row ask for both.
+    /// </summary>
+    public AnswerType AnswerTypeIn(IEnumerable<string> askingSentences)
+    {
+        var type = AnswerType.Unknown;
+        foreach (var sentence in askingSentences)
+        {
+            var parts = sentence.Split(PartSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts.Length > 0)
+            {
+                type |= AnswerTypeOf(KindsIn(parts[^1]));
+            }
+        }
+
+        return type;
+    }
+
+    private static readonly char[] PartSeparators = ['，', ',', '；', '：', '—'];
+
     public static AnswerType AnswerTypeOf(IEnumerable<string> kinds)
     {
         var type = AnswerType.Unknown;
@@ -80,6 +102,31 @@ public sealed class QuestionCues
         return type;
     }
 
+    private static bool IsWhWord(string cue) => cue is "when" or "where" or "who" or "why" or "whose";
+
+    private static readonly HashSet<string> Auxiliaries = new(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had", "r", "s", "d"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// An English question word asks when it opens the text or is followed by an auxiliary ("…, so when did it
+    /// start?"); elsewhere it joins clauses ("why would prompting matter now when models keep getting smarter").
+    /// </summary>
+    private static bool AsksAt(string text, int at, int end)
+    {
+        if (!text.AsSpan(0, at).ContainsAnyInRange('a', 'z'))
+        {
+            return true;
+        }
+
+        var rest = text.AsSpan(end).TrimStart(" '’");
+        var length = 0;
+        while (length < rest.Length && char.IsAsciiLetter(rest[length]))
+        {
+            length++;
+        }
+
+        return Auxiliaries.Contains(rest[..length].ToString());
+    }
+
     private static bool Occurs(string text, string cue, bool atStartOnly)
     {
         var latin = cue.Any(char.IsAsciiLetter);
@@ -89,7 +136,7 @@ public sealed class QuestionCues
             var boundedBefore = !latin || at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1]);
             var end = at + cue.Length;
             var boundedAfter = !latin || end >= text.Length || !char.IsAsciiLetterOrDigit(text[end]);
-            if (boundedBefore && boundedAfter)
+            if (boundedBefore && boundedAfter && (!IsWhWord(cue) || AsksAt(text, at, end)))
             {
                 return true;
             }

@@ -7,9 +7,6 @@ namespace BubbleBot.Core.Text;
 public readonly record struct Word(string Text, string PartOfSpeech, int Start)
 {
     public int End => Start + Text.Length;
-
-    /// <summary>Person, place, organisation or other proper noun: the subject of a question more than any other word.</summary>
-    public bool IsName => PartOfSpeech is "nr" or "nrt" or "nrfg" or "ns" or "nt" or "nz";
 }
 
 /// <summary>
@@ -22,6 +19,8 @@ public sealed class ChineseSegmenter
 
     // jieba's dictionary is a process-wide singleton that is not documented as safe for concurrent readers.
     private readonly Lock _gate = new();
+
+    private readonly HashSet<string> _corpusTerms = new(StringComparer.Ordinal);
 
     public ChineseSegmenter(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords)
     {
@@ -38,17 +37,38 @@ public sealed class ChineseSegmenter
                 }
 
                 var frequency = parts.Length > 1 && int.TryParse(parts[1], out var f) ? f : 0;
-                segmenter.AddWord(ScriptFolder.Fold(parts[0]).ToLowerInvariant(), frequency, parts.Length > 2 ? parts[2] : null);
+                var word = ScriptFolder.Fold(parts[0]).ToLowerInvariant();
+                segmenter.AddWord(word, frequency, parts.Length > 2 ? parts[2] : null);
+                _corpusTerms.Add(word);
             }
         }
 
         foreach (var word in extraWords)
         {
             segmenter.AddWord(word, 2000, "nz");
+            _corpusTerms.Add(word);
         }
 
         _segmenter = new PosSegmenter(segmenter);
     }
+
+    /// <summary>
+    /// jieba's general dictionary tags many common words as person names (范畴, 体操, 修正 are "nr"), so a known word
+    /// tagged as a person counts as a name only when it is rare; a word the dictionary lacks keeps the tag its
+    /// unknown-word model gave it.
+    /// </summary>
+    private const int MaxCommonPersonTagFrequency = 500;
+
+    /// <summary>Person, place, organisation or other proper noun: the subject of a question more than any other word.</summary>
+    public bool IsName(Word word) => word.PartOfSpeech switch
+    {
+        "ns" or "nt" or "nz" => true,
+        "nr" or "nrt" or "nrfg" => IsUnknown(word.Text) || WordDictionary.Instance.GetFreqOrDefault(word.Text) < MaxCommonPersonTagFrequency,
+        _ => false,
+    };
+
+    /// <summary>The corpus's own names and terms (user dictionary and aliases), folded.</summary>
+    public IReadOnlyCollection<string> CorpusTerms => _corpusTerms;
 
     /// <summary>True when jieba's dictionaries do not know the word (a new name, or a typo).</summary>
     public bool IsUnknown(string word) => !WordDictionary.Instance.ContainsWord(word);

@@ -115,4 +115,49 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.False(analysis.IsFollowUp);
         Assert.Empty(analysis.NamedArticleIds);
     }
+
+    [Theory]
+    [InlineData("why does prompting matter more now when the models keep improving?", AnswerType.Reason, AnswerType.Time)]
+    [InlineData("他是不是每天都很忙，他平时用GPT做什么？", AnswerType.Unknown, AnswerType.YesNo)]
+    [InlineData("纳斯达克跌了百分之多少？几年才涨回来？", AnswerType.Amount | AnswerType.Time, AnswerType.Unknown)]
+    public void The_answer_type_comes_from_the_words_that_ask(string question, AnswerType expected, AnswerType notExpected)
+    {
+        var type = core.Analyzer.Analyze(question).AnswerType;
+
+        Assert.True(type.HasFlag(expected), $"{type} lacks {expected}");
+        Assert.True(notExpected == AnswerType.Unknown || !type.HasFlag(notExpected), $"{type} has {notExpected}");
+    }
+
+    [Theory]
+    [InlineData("这篇文章讨论的范畴是什么？", "范畴")]
+    [InlineData("is the 500B pledge even real?", "500B")]
+    [InlineData("有冇人俾人呃咗錢？", "俾人")]
+    public void A_common_word_a_figure_or_a_particle_pair_is_not_an_absent_name(string question, string notAName)
+    {
+        var analysis = core.Analyzer.Analyze(question);
+
+        Assert.DoesNotContain(analysis.Plan.Units, u => u.Label == notAName && u.IsName);
+        Assert.DoesNotContain(notAName, analysis.AbsentSubjects);
+    }
+
+    [Fact]
+    public async Task A_name_typed_one_character_off_is_read_as_the_corpus_name()
+    {
+        const string question = "扎克伯克今年在AI上要花多少钱？";
+        var analysis = core.Analyzer.Analyze(question);
+
+        Assert.Empty(analysis.AbsentSubjects);
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "扎克伯克" && u.InCorpus);
+        Assert.True((await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 3, CancellationToken.None)).Answerable);
+    }
+
+    [Theory]
+    [InlineData("英伟达的净利润是多少？")]
+    [InlineData("馬斯克的 xAI 去年賺了多少利潤？")]
+    public async Task A_figure_near_the_subject_that_is_not_the_asked_quantity_does_not_answer(string question)
+    {
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 3, CancellationToken.None);
+
+        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+    }
 }
