@@ -4,7 +4,8 @@ using BubbleBot.Core.Text;
 namespace BubbleBot.Core.Answering;
 
 /// <summary>A question as an adapter hands it to the answer layer, with the recent exchange of its conversation.</summary>
-public sealed record AnswerRequest(string Question, IReadOnlyList<ConversationTurn>? History = null)
+/// <param name="BothSides">Asked as a command (<c>/sides</c>, <c>sides</c>): both sides of the debate, on the question's topic if it has one.</param>
+public sealed record AnswerRequest(string Question, IReadOnlyList<ConversationTurn>? History = null, bool BothSides = false)
 {
     /// <summary>The conversation's previous question, which a short follow-up ("为什么？") is read against.</summary>
     public string? PreviousQuestion => History is { Count: > 0 } history ? history[^1].Question : null;

@@ -28,7 +28,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
 
     public async Task<Answer> AnswerAsync(AnswerRequest request, CancellationToken cancellationToken)
     {
-        var result = await retriever.RetrieveAsync(new RetrievalRequest(request.Question, request.PreviousQuestion), Candidates, cancellationToken);
+        var result = await retriever.RetrieveAsync(new RetrievalRequest(request.Question, request.PreviousQuestion, request.BothSides), Candidates, cancellationToken);
         return Answer(result);
     }
 

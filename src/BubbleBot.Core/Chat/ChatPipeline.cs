@@ -7,7 +7,8 @@ namespace BubbleBot.Core.Chat;
 /// <summary>A question as it arrives from any chat platform.</summary>
 /// <param name="UserKey">Who asked, unique across platforms (for example <c>telegram:42</c>): the rate limit is per user.</param>
 /// <param name="ConversationKey">Which conversation it belongs to (a private chat, a reply chain, a thread), for follow-ups.</param>
-public sealed record IncomingQuestion(string UserKey, string ConversationKey, string Text);
+/// <param name="BothSides">Sent as the <c>/sides</c> command: both sides of the debate, on <paramref name="Text"/> as topic if any.</param>
+public sealed record IncomingQuestion(string UserKey, string ConversationKey, string Text, bool BothSides = false);
 
 /// <summary>What an adapter should send back.</summary>
 public abstract record ChatReply
@@ -41,7 +42,7 @@ public sealed partial class ChatPipeline(
         var clean = QuestionSanitizer.Sanitize(question.Text);
         var language = LanguageDetector.Detect(clean.Text);
         var labels = AnswerLabels.For(language);
-        if (clean.IsEmpty)
+        if (clean.IsEmpty && !question.BothSides)
         {
             return new ChatReply.Notice(labels.Usage, language);
         }
@@ -56,7 +57,7 @@ public sealed partial class ChatPipeline(
         }
 
         var history = memory.Recent(question.ConversationKey);
-        var answer = await answers.AnswerAsync(new AnswerRequest(clean.Text, history), cancellationToken);
+        var answer = await answers.AnswerAsync(new AnswerRequest(clean.Text, history, question.BothSides), cancellationToken);
         memory.Remember(question.ConversationKey, new ConversationTurn(clean.Text, answer.Text));
         return new ChatReply.Answered(answer, clean.WasTruncated ? labels.Truncated : null);
     }

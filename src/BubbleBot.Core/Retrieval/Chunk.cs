@@ -31,7 +31,7 @@ public sealed class Chunk(string id, string docId, int index, string articleBody
 public sealed record RetrievalHit(Chunk Chunk, double Score);
 
 /// <summary>A question to retrieve passages for, with the previous question of its conversation for follow-ups.</summary>
-public sealed record RetrievalRequest(string Question, string? PreviousQuestion = null);
+public sealed record RetrievalRequest(string Question, string? PreviousQuestion = null, bool BothSides = false);
 
 /// <summary>
 /// Finds the passages that answer a question and decides whether they do. The result carries the question's analysis,

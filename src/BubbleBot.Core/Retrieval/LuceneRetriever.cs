@@ -34,7 +34,11 @@ public sealed partial class LuceneRetriever : IRetriever
         return Task.FromResult(Retrieve(request, top));
     }
 
-    public RetrievalResult Retrieve(RetrievalRequest request, int top) => Retrieve(_analyzer.Analyze(request.Question, request.PreviousQuestion), top);
+    public RetrievalResult Retrieve(RetrievalRequest request, int top)
+    {
+        var analysis = _analyzer.Analyze(request.Question, request.PreviousQuestion);
+        return Retrieve(request.BothSides && analysis.Intent != QuestionIntent.Injection ? analysis with { Intent = QuestionIntent.Sides } : analysis, top);
+    }
 
     public RetrievalResult Retrieve(QuestionAnalysis question, int top)
     {

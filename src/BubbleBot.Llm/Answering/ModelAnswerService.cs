@@ -49,7 +49,7 @@ public sealed class ModelAnswerService(
             }
         }
 
-        var retrieval = await retriever.RetrieveAsync(new RetrievalRequest(standalone), Passages, cancellationToken);
+        var retrieval = await retriever.RetrieveAsync(new RetrievalRequest(standalone, BothSides: request.BothSides), Passages, cancellationToken);
         var asked = retrieval.Question with { Text = question, Language = language };
         if (!retrieval.Answerable)
         {

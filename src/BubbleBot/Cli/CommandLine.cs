@@ -22,6 +22,8 @@ public static class CommandLine
           BubbleBot ask "question"          print one answer with its sources
           BubbleBot ask --json "question"   print one JSON object
           BubbleBot ask --json --stdin      read one question per line, write one JSON object per line
+          BubbleBot ask --stdin --conversation   the lines are one conversation: follow-ups use the lines before
+          BubbleBot sides ["topic"]         both sides of the debate, with the articles that argue each
           BubbleBot eval FILE               score a question file (JSON lines: q, gold, facts, expect)
 
         Configuration comes from appsettings.json, environment variables (e.g. Telegram__Token) and user secrets.
@@ -38,6 +40,7 @@ public static class CommandLine
             {
                 null => await BubbleBotHost.RunBotAsync(configuration, new ConsoleChat.ConsoleChatIO(input, output), cancellationToken),
                 "ask" => await AskCommand.RunAsync(words[1..], configuration, input, output, error, cancellationToken),
+                "sides" => await AskCommand.RunAsync(words[1..], configuration, input, output, error, cancellationToken, bothSides: true),
                 "eval" => await EvalCommand.RunAsync(words[1..], configuration, output, error, cancellationToken),
                 "help" or "--help" or "-h" => await WriteUsage(output, Ok),
                 var unknown => await WriteUsage(error, UsageError, $"Unknown command '{unknown}'."),

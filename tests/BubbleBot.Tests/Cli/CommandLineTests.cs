@@ -164,6 +164,38 @@ public sealed class CommandLineTests
         Assert.Contains("https://www.technologyreview.com/", run.Stdout);
     }
 
+    [Fact]
+    public async Task Ask_conversation_reads_each_line_as_a_follow_up_of_the_lines_before()
+    {
+        const string script = "马拉比认为OpenAI多久会耗尽资金？\n为什么？\nWho is Michael Burry?\nwhat did he compare it to?\n";
+
+        var alone = await RunAsync(["ask", "--json", "--stdin", CorpusArg], script);
+        var conversation = await RunAsync(["ask", "--json", "--stdin", "--conversation", CorpusArg], script);
+
+        var aloneAnswers = alone.StdoutLines.Select(l => JsonDocument.Parse(l)).ToList();
+        var answers = conversation.StdoutLines.Select(l => JsonDocument.Parse(l)).ToList();
+        Assert.Equal(4, answers.Count);
+        Assert.True(aloneAnswers[1].RootElement.GetProperty("no_answer").GetBoolean(), "\"为什么？\" on its own has nothing to answer");
+        Assert.Contains(answers[1].RootElement.GetProperty("citations").EnumerateArray(), c => c.GetProperty("doc_id").GetString() == "openai-cash-runway");
+        var comparison = answers[3].RootElement;
+        Assert.False(comparison.GetProperty("no_answer").GetBoolean());
+        Assert.Contains(comparison.GetProperty("citations").EnumerateArray(), c => c.GetProperty("quote").GetString()!.Contains("互聯網泡沫", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sides_answers_with_both_stances_from_several_articles()
+    {
+        var run = await RunAsync(["sides", "--json", CorpusArg]);
+
+        Assert.Equal(CommandLine.Ok, run.ExitCode);
+        using var json = JsonDocument.Parse(Assert.Single(run.StdoutLines));
+        var citations = json.RootElement.GetProperty("citations").EnumerateArray().ToList();
+        var stances = citations.Select(c => c.TryGetProperty("stance", out var stance) ? stance.GetString() : null).ToHashSet();
+        Assert.Contains("bubble", stances);
+        Assert.Contains("not-bubble", stances);
+        Assert.True(citations.Select(c => c.GetProperty("doc_id").GetString()).Distinct().Count() >= 3);
+    }
+
     private static async Task<CliRun> RunAsync(string[] args, string stdin = "")
     {
         var output = new StringWriter();
