@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BubbleBot.Core.Answering;
+using BubbleBot.Core.Corpus;
 
 namespace BubbleBot.Cli;
 
@@ -24,9 +25,20 @@ public sealed record AnswerJson(
         answer.Question,
         answer.Text,
         answer.NoAnswer,
-        [.. answer.Citations.Select(c => new CitationJson(c.N, c.DocId, c.Title, c.Url, c.Quote))]);
+        [.. answer.Citations.Select(c => new CitationJson(c.N, c.DocId, c.Title, c.Url, c.Quote, StanceName(c.Stance)))]);
+
+    /// <summary>The stance as the corpus front matter spells it.</summary>
+    private static string? StanceName(Stance? stance) => stance switch
+    {
+        Stance.Bubble => "bubble",
+        Stance.NotBubble => "not-bubble",
+        Stance.Mixed => "mixed",
+        _ => null,
+    };
 
     public string ToJsonLine() => JsonSerializer.Serialize(this, Options);
 }
 
-public sealed record CitationJson(int N, string DocId, string Title, string? Url, string Quote);
+/// <param name="Stance">Only in an answer giving both sides: <c>bubble</c>, <c>not-bubble</c> or <c>mixed</c>.</param>
+public sealed record CitationJson(int N, string DocId, string Title, string? Url, string Quote,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Stance = null);
