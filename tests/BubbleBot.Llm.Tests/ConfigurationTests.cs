@@ -55,7 +55,6 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("OpenAICompatible", null, null, "qwen2.5:7b", "LLM:Endpoint is required when LLM:Provider is OpenAICompatible")]
     [InlineData("OpenAI", null, null, "gpt-4o-mini", "LLM:ApiKey is required when LLM:Provider is OpenAI")]
     [InlineData("OpenAI", null, "key", null, "LLM:ChatModel is required")]
-    [InlineData("Claude", null, "key", "x", "LLM:Provider 'Claude' is not supported")]
     [InlineData("OpenAICompatible", "localhost:11434", null, "x", "LLM:Endpoint must be an absolute http or https URL")]
     public async Task A_bad_configuration_fails_at_start_naming_the_key(string provider, string? endpoint, string? apiKey, string? chatModel, string expected)
     {

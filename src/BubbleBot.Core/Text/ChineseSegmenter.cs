@@ -20,10 +20,19 @@ public sealed class ChineseSegmenter
 {
     private readonly PosSegmenter _segmenter;
 
-    // jieba's dictionary is a process-wide singleton that is not documented as safe for concurrent readers.
-    private readonly Lock _gate = new();
+    // jieba's dictionary is a process-wide singleton that is not documented as safe for concurrent readers, and a
+    // corpus reload adds words to it while the previous snapshot's segmenter may be cutting: one lock for all instances.
+    private static readonly Lock Gate = new();
 
     public ChineseSegmenter(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords)
+    {
+        lock (Gate)
+        {
+            _segmenter = Create(resourceFolder, userDictionaryPath, extraWords);
+        }
+    }
+
+    private static PosSegmenter Create(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords)
     {
         ConfigManager.ConfigFileBaseDir = resourceFolder;
         var segmenter = new JiebaSegmenter();
@@ -47,7 +56,7 @@ public sealed class ChineseSegmenter
             segmenter.AddWord(word, 2000, "nz");
         }
 
-        _segmenter = new PosSegmenter(segmenter);
+        return new PosSegmenter(segmenter);
     }
 
     /// <summary>True when jieba's dictionaries do not know the word (a new name, or a typo).</summary>
@@ -56,7 +65,7 @@ public sealed class ChineseSegmenter
     public List<Word> Segment(string foldedText)
     {
         IEnumerable<Pair> pairs;
-        lock (_gate)
+        lock (Gate)
         {
             pairs = _segmenter.Cut(foldedText).ToList();
         }
