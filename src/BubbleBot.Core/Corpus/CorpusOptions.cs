@@ -21,4 +21,11 @@ public sealed class CorpusOptions
     /// <summary>How long the files must be quiet before a reload starts (<c>Corpus:ReloadDelayMilliseconds</c>), so one save is one reload.</summary>
     [Range(0, 60_000, ErrorMessage = "Corpus:ReloadDelayMilliseconds must be between 0 and 60000.")]
     public int ReloadDelayMilliseconds { get; set; } = 500;
+
+    /// <summary>
+    /// Seconds between checks of the files for changes their events missed (<c>Corpus:PollSeconds</c>); 0 turns the
+    /// check off and relies on file-system events alone.
+    /// </summary>
+    [Range(0, 3600, ErrorMessage = "Corpus:PollSeconds must be between 0 and 3600.")]
+    public int PollSeconds { get; set; } = 5;
 }

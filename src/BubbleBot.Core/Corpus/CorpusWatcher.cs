@@ -9,7 +9,9 @@ namespace BubbleBot.Core.Corpus;
 /// <summary>
 /// Reloads the corpus when an article or the language data changes on disk, and on SIGHUP. File events come in bursts
 /// (an editor writes, renames and touches), so a reload starts once the folder has been quiet for
-/// <see cref="CorpusOptions.ReloadDelayMilliseconds"/>.
+/// <see cref="CorpusOptions.ReloadDelayMilliseconds"/>. File-system events can be lost (a network or container
+/// file system, an overflowing event queue), so a periodic check
+/// of the files' names, sizes and times every <see cref="CorpusOptions.PollSeconds"/> catches what the events miss.
 /// </summary>
 public sealed partial class CorpusWatcher(
     CorpusReloader reloader,
@@ -27,10 +29,23 @@ public sealed partial class CorpusWatcher(
     /// <summary>Asks for a reload (coalesced with any already pending).</summary>
     public void Request(string reason) => _triggers.Writer.TryWrite(reason);
 
+    private string _filesAtStart = string.Empty;
+
+    /// <summary>
+    /// Watching starts before the host reports started (ExecuteAsync runs later, on the thread pool): a file written
+    /// right after start is never missed.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _filesAtStart = FilesState();
+        StartWatching();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        StartWatching();
         var quiet = TimeSpan.FromMilliseconds(options.Value.ReloadDelayMilliseconds);
+        var polling = options.Value.Watch && options.Value.PollSeconds > 0 ? PollAsync(stoppingToken) : Task.CompletedTask;
         try
         {
             while (await _triggers.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -55,6 +70,47 @@ public sealed partial class CorpusWatcher(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // The host is stopping.
+        }
+
+        await polling.ConfigureAwait(false);
+    }
+
+    private async Task PollAsync(CancellationToken stoppingToken)
+    {
+        var seen = _filesAtStart;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PollSeconds), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var now = FilesState();
+                if (now != seen)
+                {
+                    seen = now;
+                    Request("a change found by the periodic check");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+    }
+
+    /// <summary>Names, sizes and write times of the articles and the watched data files, as one comparable string.</summary>
+    private string FilesState()
+    {
+        try
+        {
+            var files = Directory.Exists(sources.CorpusFolder) ? Directory.GetFiles(sources.CorpusFolder, "*.md") : [];
+            return string.Join('\n', files.Concat(sources.WatchedDataFiles).Order(StringComparer.Ordinal)
+                .Select(f => new FileInfo(f))
+                .Select(f => f.Exists ? $"{f.FullName}|{f.Length}|{f.LastWriteTimeUtc.Ticks}" : f.FullName));
+        }
+        catch (IOException)
+        {
+            // The folder changed under the scan; the next tick sees the result.
+            return string.Empty;
         }
     }
 
