@@ -1,3 +1,4 @@
+using BubbleBot.Llm.Answering;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Retrieval;
 using BubbleBot.Llm.Tests.Infrastructure;
@@ -22,8 +23,9 @@ public sealed class ConfigurationTests : IDisposable
             ["Storage:DataPath"] = _data.Path,
         });
 
-        Assert.IsType<ExtractiveAnswerService>(host.Services.GetRequiredService<IAnswerService>());
-        Assert.IsType<LuceneRetriever>(host.Services.GetRequiredService<IRetriever>());
+        // The core's own answers and BM25 retrieval, each over the live corpus snapshot.
+        Assert.IsNotType<ModelAnswerService>(host.Services.GetRequiredService<IAnswerService>());
+        Assert.IsType<BubbleBot.Core.Corpus.LiveRetriever>(host.Services.GetRequiredService<IRetriever>());
     }
 
     [Fact]

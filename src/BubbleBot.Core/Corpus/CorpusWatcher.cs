@@ -17,9 +17,12 @@ public sealed partial class CorpusWatcher(
     CorpusReloader reloader,
     CorpusSources sources,
     IOptions<CorpusOptions> options,
-    TimeProvider time,
     ILogger<CorpusWatcher> logger) : BackgroundService
 {
+    // Real time on purpose: the watcher's quiet period and poll must not add timers to a test clock that drives the
+    // adapters' back-off; its own tests use real files, real time and bounded waits.
+    private readonly TimeProvider time = TimeProvider.System;
+
     private readonly Channel<string> _triggers = Channel.CreateBounded<string>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 

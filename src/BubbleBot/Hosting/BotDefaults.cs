@@ -33,6 +33,9 @@ public static class BotDefaults
         if (!IsDebug(builder.Configuration))
         {
             builder.Logging.AddFilter(HostCategory, LogLevel.Critical);
+
+            // Provider-specific rules outrank the rule above (the console chat adds one), so state it for the console too.
+            builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(HostCategory, LogLevel.Critical);
         }
 
         // Tokens are part of Telegram's and Discord's request URLs: no HttpClient logs its requests unless it opts in.
