@@ -1,9 +1,10 @@
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
+using BubbleBot.Core.Configuration;
 using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Retrieval;
-using BubbleBot.Core.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,74 +15,65 @@ public static class CoreHostingExtensions
 {
     /// <summary>
     /// Registers the corpus, the one retrieval layer and the extractive answers that every adapter shares, with
-    /// their options validated at start. The index is built while the host starts, not at the first question.
+    /// their options validated at start. The first corpus snapshot is built while the host starts, not at the first
+    /// question; <see cref="CorpusWatcher"/> rebuilds it when the files change and swaps it in whole.
     /// </summary>
     public static IHostApplicationBuilder AddBubbleBotCore(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<CorpusOptions>().Bind(builder.Configuration.GetSection(CorpusOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetrievalOptions>().Bind(builder.Configuration.GetSection(RetrievalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section));
+        services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
-        services.TryAddSingletonTimeProvider();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => DataPaths.ForProgram());
         services.AddSingleton<CorpusLoader>();
-        services.AddSingleton<IArticleCatalog>(sp =>
-        {
-            var path = sp.GetRequiredService<IOptions<CorpusOptions>>().Value.ResolvePath();
-            return new ArticleCatalog(sp.GetRequiredService<CorpusLoader>().LoadDirectory(path));
-        });
-        services.AddSingleton(sp => CorpusIndex.Build(
-            sp.GetRequiredService<IArticleCatalog>().Articles,
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataPath is { Length: > 0 } dataPath ? dataPath : null));
-        services.AddSingleton<IChunkStore>(sp => sp.GetRequiredService<CorpusIndex>());
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<RetrievalOptions>>().Value;
-            return QueryVocabulary.Load(
-                RetrievalOptions.Resolve(options.VocabularyPath),
-                RetrievalOptions.Resolve(options.StopwordsPath),
-                RetrievalOptions.Resolve(Path.Combine("data", "cedict", "en-zh.tsv.gz")));
-        });
-        services.AddSingleton(sp => QuestionCues.Load(RetrievalOptions.Resolve(Path.Combine("data", "question-cues.tsv"))));
-        services.AddSingleton(sp => new ChineseSegmenter(
-            Path.GetDirectoryName(RetrievalOptions.Resolve(Path.Combine("data", "jieba", "dict.txt")))!,
-            RetrievalOptions.Resolve(Path.Combine("data", "userdict.txt")),
-            sp.GetRequiredService<IArticleCatalog>().Articles.SelectMany(a => a.Aliases)
-                .Select(a => ScriptFolder.Fold(a).ToLowerInvariant())
-                .Where(a => a.Length > 1 && a.All(LanguageDetector.IsHan))));
-        services.AddSingleton<QuestionAnalyzer>();
-        services.AddSingleton<LuceneRetriever>();
-        services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<LuceneRetriever>());
-        services.AddSingleton<ExtractiveAnswerService>();
-        services.AddSingleton<IAnswerService>(sp => sp.GetRequiredService<ExtractiveAnswerService>());
+        services.AddSingleton(sp => CorpusSources.From(
+            sp.GetRequiredService<DataPaths>(),
+            sp.GetRequiredService<IOptions<CorpusOptions>>().Value,
+            sp.GetRequiredService<IOptions<RetrievalOptions>>().Value));
+        services.AddSingleton<CorpusBuilder>();
+        services.AddSingleton(sp => new CorpusSnapshots(sp.GetRequiredService<CorpusBuilder>().Build(version: 1, persist: true)));
+        services.AddSingleton<CorpusReloader>();
+        services.AddSingleton<CorpusWatcher>();
+
+        // Consumers that live as long as the process see the current snapshot through these.
+        services.AddSingleton<IArticleCatalog, LiveArticleCatalog>();
+        services.AddSingleton<IChunkStore, LiveChunkStore>();
+        services.AddSingleton<LiveRetriever>();
+        services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<LiveRetriever>());
+        services.AddSingleton<IAnswerService, LiveAnswerService>();
+
+        // The start-up snapshot's parts, for tests and benchmarks that inspect them; they do not follow reloads.
+        services.AddSingleton(sp => sp.GetRequiredService<CorpusSnapshots>().Current.Index);
+        services.AddSingleton(sp => sp.GetRequiredService<CorpusSnapshots>().Current.Analyzer);
+        services.AddSingleton(sp => sp.GetRequiredService<CorpusSnapshots>().Current.Retriever);
+
+        // Model answers fall back to these extractive answers; they read the live corpus.
+        services.AddSingleton(sp => new ExtractiveAnswerService(
+            sp.GetRequiredService<IRetriever>(), sp.GetRequiredService<IArticleCatalog>(), sp.GetRequiredService<IChunkStore>()));
 
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<ConversationMemory>();
         services.AddSingleton<ChatPipeline>();
         services.AddHostedService<RetrievalWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<CorpusWatcher>());
         return builder;
-    }
-
-    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
-        }
     }
 }
 
-/// <summary>Builds the corpus index and loads the vocabularies while the host starts, so a broken corpus fails the start.</summary>
-internal sealed partial class RetrievalWarmup(CorpusIndex index, QueryVocabulary vocabulary, QuestionAnalyzer analyzer, ILogger<RetrievalWarmup> logger) : IHostedService
+/// <summary>Builds the first corpus snapshot and warms it while the host starts, so a broken corpus fails the start.</summary>
+internal sealed partial class RetrievalWarmup(CorpusSnapshots snapshots, ILogger<RetrievalWarmup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        vocabulary.Preload();
+        var snapshot = snapshots.Current;
+        snapshot.Vocabulary.Preload();
 
         // The first segmentation loads jieba's models; do it now rather than on the first question.
-        analyzer.Analyze("AI 泡沫会破裂吗？");
-        Log.Ready(logger, index.Articles.Count, index.Chunks.Count, index.ReusedPersistedIndex);
+        snapshot.Analyzer.Analyze("AI 泡沫会破裂吗？");
+        Log.Ready(logger, snapshot.Catalog.Articles.Count, snapshot.Index.Chunks.Count, snapshot.Index.ReusedPersistedIndex);
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using BubbleBot.Core.Health;
 using BubbleBot.Discord.Gateway;
 using BubbleBot.Discord.Handling;
 using BubbleBot.Discord.Rest;
@@ -29,6 +30,8 @@ public static class DiscordHostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // DiscordRestClient follows Discord's 429/5xx rules itself; the host adds no resilience handler.
+        services.AddSingleton(new ChatPlatform("Discord"));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IGatewayJitter, RandomGatewayJitter>();
         services.TryAddSingleton<RestRateLimits>();
@@ -36,7 +39,7 @@ public static class DiscordHostingExtensions
         services.TryAddSingleton<DiscordWorkQueue>();
         services.TryAddSingleton<DiscordResponder>();
 
-        var http = services.AddHttpClient(DiscordRestClient.HttpClientName, (provider, client) =>
+        services.AddHttpClient(DiscordRestClient.HttpClientName, (provider, client) =>
             {
                 var options = provider.GetRequiredService<IOptions<DiscordOptions>>().Value;
                 client.BaseAddress = new Uri(options.ApiBaseUrl.TrimEnd('/') + "/");
@@ -45,12 +48,6 @@ public static class DiscordHostingExtensions
             })
             // Interaction tokens are part of request URLs: keep them out of the default HTTP logs.
             .RemoveAllLoggers();
-
-        // Discord's 429/5xx rules are followed by DiscordRestClient; a generic retry added by the host's
-        // ConfigureHttpClientDefaults would retry 401/403/429 blindly (IP bans). The API is marked experimental.
-#pragma warning disable EXTEXP0001
-        http.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
 
         services.AddHostedService<DiscordGatewayService>();
         return builder;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using BubbleBot.Core.Configuration;
 
 namespace BubbleBot.Discord;
 
@@ -10,6 +11,7 @@ public sealed class DiscordOptions : IValidatableObject
 
     /// <summary>The bot token (<c>Discord:Token</c>, env <c>Discord__Token</c>). Never logged.</summary>
     [Required(ErrorMessage = "Discord:Token is required.")]
+    [Secret]
     [RegularExpression(@"^\S+$", ErrorMessage = "Discord:Token must be the bare token, without spaces or a 'Bot ' prefix.")]
     public string Token { get; set; } = string.Empty;
 

@@ -51,7 +51,6 @@ public static class LlmHostingExtensions
         }
 
         services.AddOptions<LlmOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>();
 
         services.AddHttpClient(HttpClientName, (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<LlmOptions>>().Value.Timeout)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = PooledConnectionLifetime })

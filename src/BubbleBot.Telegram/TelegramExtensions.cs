@@ -1,3 +1,4 @@
+using BubbleBot.Core.Health;
 using BubbleBot.Telegram.Client;
 using BubbleBot.Telegram.Configuration;
 using BubbleBot.Telegram.Handling;
@@ -33,10 +34,9 @@ public static class TelegramExtensions
             .Bind(section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelegramOptions>, TelegramOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        var telegramClient = services.AddHttpClient(TelegramApi.HttpClientName)
+        services.AddHttpClient(TelegramApi.HttpClientName)
             .ConfigureHttpClient((provider, http) =>
             {
                 // Long polling holds a request open for PollingTimeoutSeconds; leave room beyond it.
@@ -46,12 +46,8 @@ public static class TelegramExtensions
             // The token is part of every request URL: no request logging for this client.
             .RemoveAllLoggers();
 
-        // TelegramApi is the only retry layer (429 retry_after, back-off); a host-wide standard resilience handler
-        // (ConfigureHttpClientDefaults) would add a second one, and its 10 s attempt timeout would cut long polls.
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the supported way to opt one client out.
-        telegramClient.RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
-
+        // TelegramApi is the only retry layer (429 retry_after, back-off); the host adds no resilience handler.
+        services.AddSingleton(new ChatPlatform("Telegram"));
         services.AddSingleton<TelegramApi>();
         services.AddSingleton<BotIdentityProvider>();
         services.AddSingleton<UpdateDispatcher>();

@@ -1,3 +1,4 @@
+using BubbleBot.Llm.Answering;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Retrieval;
 using BubbleBot.Llm.Tests.Infrastructure;
@@ -22,8 +23,9 @@ public sealed class ConfigurationTests : IDisposable
             ["Storage:DataPath"] = _data.Path,
         });
 
-        Assert.IsType<ExtractiveAnswerService>(host.Services.GetRequiredService<IAnswerService>());
-        Assert.IsType<LuceneRetriever>(host.Services.GetRequiredService<IRetriever>());
+        // The core's own answers and BM25 retrieval, each over the live corpus snapshot.
+        Assert.IsNotType<ModelAnswerService>(host.Services.GetRequiredService<IAnswerService>());
+        Assert.IsType<BubbleBot.Core.Corpus.LiveRetriever>(host.Services.GetRequiredService<IRetriever>());
     }
 
     [Fact]
@@ -55,7 +57,6 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("OpenAICompatible", null, null, "qwen2.5:7b", "LLM:Endpoint is required when LLM:Provider is OpenAICompatible")]
     [InlineData("OpenAI", null, null, "gpt-4o-mini", "LLM:ApiKey is required when LLM:Provider is OpenAI")]
     [InlineData("OpenAI", null, "key", null, "LLM:ChatModel is required")]
-    [InlineData("Claude", null, "key", "x", "LLM:Provider 'Claude' is not supported")]
     [InlineData("OpenAICompatible", "localhost:11434", null, "x", "LLM:Endpoint must be an absolute http or https URL")]
     public async Task A_bad_configuration_fails_at_start_naming_the_key(string provider, string? endpoint, string? apiKey, string? chatModel, string expected)
     {

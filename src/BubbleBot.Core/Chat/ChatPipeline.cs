@@ -7,8 +7,9 @@ namespace BubbleBot.Core.Chat;
 /// <summary>A question as it arrives from any chat platform.</summary>
 /// <param name="UserKey">Who asked, unique across platforms (for example <c>telegram:42</c>): the rate limit is per user.</param>
 /// <param name="ConversationKey">Which conversation it belongs to (a private chat, a reply chain, a thread), for follow-ups.</param>
+/// <param name="RateLimited">False for the local operator (the console chat, the command line), who is not a chat user to protect against.</param>
 /// <param name="BothSides">Sent as the <c>/sides</c> command: both sides of the debate, on <paramref name="Text"/> as topic if any.</param>
-public sealed record IncomingQuestion(string UserKey, string ConversationKey, string Text, bool BothSides = false);
+public sealed record IncomingQuestion(string UserKey, string ConversationKey, string Text, bool RateLimited = true, bool BothSides = false);
 
 /// <summary>What an adapter should send back.</summary>
 public abstract record ChatReply
@@ -47,7 +48,7 @@ public sealed partial class ChatPipeline(
             return new ChatReply.Notice(labels.Usage, language);
         }
 
-        switch (rateLimiter.TryAcquire(question.UserKey))
+        switch (question.RateLimited ? rateLimiter.TryAcquire(question.UserKey) : RateLimitDecision.Allowed)
         {
             case RateLimitDecision.DeniedNotify:
                 Log.RateLimited(logger, question.UserKey);

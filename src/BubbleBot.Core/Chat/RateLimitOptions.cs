@@ -8,6 +8,6 @@ public sealed class RateLimitOptions
     public const string Section = "RateLimit";
 
     /// <summary>Questions one user may ask in any sliding minute (<c>RateLimit:PerUserPerMinute</c>).</summary>
-    [Range(1, 1000)]
+    [Range(1, 1000, ErrorMessage = "RateLimit:PerUserPerMinute must be between 1 and 1000.")]
     public int PerUserPerMinute { get; set; } = 6;
 }

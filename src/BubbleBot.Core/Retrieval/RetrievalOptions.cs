@@ -22,18 +22,6 @@ public sealed class RetrievalOptions
     /// <summary>Chinese question words and particles ignored when matching (<c>Retrieval:StopwordsPath</c>).</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Retrieval:StopwordsPath must name the stop-word file.")]
     public string StopwordsPath { get; set; } = Path.Combine("data", "stopwords.txt");
-
-    /// <summary>Resolves a data path from the working directory, then next to the program.</summary>
-    public static string Resolve(string path)
-    {
-        if (Path.IsPathRooted(path))
-        {
-            return path;
-        }
-
-        var fromWorkingDirectory = Path.GetFullPath(path);
-        return File.Exists(fromWorkingDirectory) ? fromWorkingDirectory : Path.Combine(AppContext.BaseDirectory, path);
-    }
 }
 
 /// <summary>Bound from the <c>Storage</c> section.</summary>
@@ -43,7 +31,8 @@ public sealed class StorageOptions
 
     /// <summary>
     /// Folder for the persisted search index (<c>Storage:DataPath</c>). Empty keeps the index in memory and builds it at
-    /// every start; set, the index is built once and reused while the corpus is unchanged.
+    /// every start; set, the index is built once and reused while the corpus is unchanged. A relative path is resolved
+    /// from the base folder of <see cref="Configuration.DataPaths"/>.
     /// </summary>
     public string? DataPath { get; set; }
 }

@@ -17,12 +17,21 @@ public sealed class ChineseSegmenter
 {
     private readonly PosSegmenter _segmenter;
 
-    // jieba's dictionary is a process-wide singleton that is not documented as safe for concurrent readers.
-    private readonly Lock _gate = new();
+    // jieba's dictionary is a process-wide singleton that is not documented as safe for concurrent readers, and a
+    // corpus reload adds words to it while the previous snapshot's segmenter may be cutting: one lock for all instances.
+    private static readonly Lock Gate = new();
 
     private readonly HashSet<string> _corpusTerms = new(StringComparer.Ordinal);
 
     public ChineseSegmenter(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords)
+    {
+        lock (Gate)
+        {
+            _segmenter = Create(resourceFolder, userDictionaryPath, extraWords, _corpusTerms);
+        }
+    }
+
+    private static PosSegmenter Create(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords, HashSet<string> corpusTerms)
     {
         ConfigManager.ConfigFileBaseDir = resourceFolder;
         var segmenter = new JiebaSegmenter();
@@ -39,17 +48,17 @@ public sealed class ChineseSegmenter
                 var frequency = parts.Length > 1 && int.TryParse(parts[1], out var f) ? f : 0;
                 var word = ScriptFolder.Fold(parts[0]).ToLowerInvariant();
                 segmenter.AddWord(word, frequency, parts.Length > 2 ? parts[2] : null);
-                _corpusTerms.Add(word);
+                corpusTerms.Add(word);
             }
         }
 
         foreach (var word in extraWords)
         {
             segmenter.AddWord(word, 2000, "nz");
-            _corpusTerms.Add(word);
+            corpusTerms.Add(word);
         }
 
-        _segmenter = new PosSegmenter(segmenter);
+        return new PosSegmenter(segmenter);
     }
 
     /// <summary>
@@ -76,7 +85,7 @@ public sealed class ChineseSegmenter
     public List<Word> Segment(string foldedText)
     {
         IEnumerable<Pair> pairs;
-        lock (_gate)
+        lock (Gate)
         {
             pairs = _segmenter.Cut(foldedText).ToList();
         }

@@ -1,3 +1,4 @@
+using BubbleBot.Core.Configuration;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -13,12 +14,12 @@ namespace BubbleBot.Llm.Embeddings;
 /// passages, and another server or provider serving a model of the same name never reuses these vectors. A file whose
 /// vectors do not all have its recorded dimension is discarded (and the corpus re-embedded).
 /// </summary>
-public sealed class EmbeddingCache(IOptions<StorageOptions> storage, ILogger<EmbeddingCache> logger)
+public sealed class EmbeddingCache(IOptions<StorageOptions> storage, ILogger<EmbeddingCache> logger, DataPaths? paths = null)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     /// <summary><c>&lt;Storage:DataPath&gt;/embeddings</c>, else the user's cache folder (<c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>)<c>/bubblebot/embeddings</c>.</summary>
-    public string Folder { get; } = ResolveFolder(storage.Value.DataPath);
+    public string Folder { get; } = ResolveFolder(storage.Value.DataPath, paths);
 
     public string PathFor(EmbeddingSource source)
     {
@@ -98,11 +99,12 @@ public sealed class EmbeddingCache(IOptions<StorageOptions> storage, ILogger<Emb
         }
     }
 
-    internal static string ResolveFolder(string? dataPath)
+    internal static string ResolveFolder(string? dataPath, DataPaths? paths = null)
     {
         if (!string.IsNullOrWhiteSpace(dataPath))
         {
-            return Path.Combine(Path.GetFullPath(dataPath), "embeddings");
+            // Relative to the same base folder as every other path of the bot.
+            return Path.Combine(paths?.ResolveWritable(dataPath) ?? Path.GetFullPath(dataPath), "embeddings");
         }
 
         var cacheHome = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");

@@ -1,3 +1,4 @@
+using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Retrieval;
 
 namespace BubbleBot.Llm.Embeddings;
@@ -9,7 +10,7 @@ namespace BubbleBot.Llm.Embeddings;
 /// change the instructions, a subject the articles never mention). Until the vector index is ready (it is built in the background
 /// after start) or if building it failed, retrieval is exactly BM25's: the same hits, scores and floor.
 /// </summary>
-public sealed class FusedRetriever(LuceneRetriever lexical, VectorRetriever semantic) : IRetriever
+public sealed class FusedRetriever(LiveRetriever lexical, VectorRetriever semantic) : IRetriever
 {
     public const int K = 60;
 

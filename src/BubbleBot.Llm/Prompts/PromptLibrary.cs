@@ -1,3 +1,4 @@
+using BubbleBot.Core.Configuration;
 using BubbleBot.Llm.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
@@ -13,9 +14,9 @@ public sealed class PromptLibrary
     public const string AnswerPrompt = "answer";
     public const string RewritePrompt = "rewrite-followup";
 
-    public PromptLibrary(IOptions<LlmOptions> options)
+    public PromptLibrary(IOptions<LlmOptions> options, DataPaths paths)
     {
-        Folder = ResolveFolder(options.Value.PromptsPath);
+        Folder = paths.Resolve(string.IsNullOrWhiteSpace(options.Value.PromptsPath) ? "prompts" : options.Value.PromptsPath);
         Answer = Load(Folder, AnswerPrompt);
         RewriteFollowUp = Load(Folder, RewritePrompt);
     }
@@ -27,18 +28,6 @@ public sealed class PromptLibrary
 
     /// <summary>Variables: history, question.</summary>
     public KernelFunction RewriteFollowUp { get; }
-
-    /// <summary>An explicit folder wins; otherwise the copy next to the program, then <c>./prompts</c> (running from the repository).</summary>
-    internal static string ResolveFolder(string? configured)
-    {
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return Path.GetFullPath(configured);
-        }
-
-        var besideProgram = Path.Combine(AppContext.BaseDirectory, "prompts");
-        return Directory.Exists(besideProgram) ? besideProgram : Path.GetFullPath("prompts");
-    }
 
     private static KernelFunction Load(string folder, string name)
     {

@@ -1,14 +1,16 @@
 using System.ComponentModel.DataAnnotations;
+using BubbleBot.Core.Configuration;
 
 namespace BubbleBot.Telegram.Configuration;
 
 /// <summary>Bound from the <c>Telegram</c> section. The adapter is registered only when <see cref="Token"/> is set.</summary>
-public sealed class TelegramOptions
+public sealed class TelegramOptions : IValidatableObject
 {
     public const string Section = "Telegram";
 
     /// <summary>BotFather's token (<c>Telegram:Token</c>, normally from the <c>Telegram__Token</c> environment variable). Never logged.</summary>
     [Required(ErrorMessage = "Telegram:Token is required.")]
+    [Secret]
     public string Token { get; set; } = string.Empty;
 
     /// <summary>A self-hosted Bot API server or a test server (<c>Telegram:ApiBaseUrl</c>); null means Telegram's own.</summary>
@@ -18,6 +20,7 @@ public sealed class TelegramOptions
     public string? WebhookUrl { get; set; }
 
     /// <summary>Sent back by Telegram in <c>X-Telegram-Bot-Api-Secret-Token</c> (<c>Telegram:WebhookSecret</c>): 1–256 of A-Z a-z 0-9 _ -.</summary>
+    [Secret]
     [RegularExpression("^[A-Za-z0-9_-]{1,256}$", ErrorMessage = "Telegram:WebhookSecret must be 1-256 characters of A-Z, a-z, 0-9, _ and -.")]
     public string? WebhookSecret { get; set; }
 
@@ -55,4 +58,49 @@ public sealed class TelegramOptions
     public int SendAttempts { get; set; } = 5;
 
     public bool UseWebhook => !string.IsNullOrWhiteSpace(WebhookUrl);
+
+    /// <summary>Rules that span several keys; each failure names the key to fix.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // The token is "<bot id>:<secret>"; checking the shape catches a pasted username or an empty secret early.
+        if (!string.IsNullOrWhiteSpace(Token) && !IsTokenShaped(Token))
+        {
+            yield return new ValidationResult("Telegram:Token does not look like a bot token (expected \"<digits>:<secret>\" from BotFather).");
+        }
+
+        if (UseWebhook)
+        {
+            if (string.IsNullOrWhiteSpace(WebhookSecret))
+            {
+                yield return new ValidationResult("Telegram:WebhookSecret is required when Telegram:WebhookUrl is set.");
+            }
+
+            if (!Uri.TryCreate(WebhookUrl, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps)
+            {
+                yield return new ValidationResult("Telegram:WebhookUrl must be an absolute https URL.");
+            }
+            else if (url.AbsolutePath is "" or "/")
+            {
+                yield return new ValidationResult("Telegram:WebhookUrl needs a path (for example https://bot.example.org/telegram/webhook): the endpoint is mapped there.");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(ApiBaseUrl)
+            && (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var api) || (api.Scheme != Uri.UriSchemeHttp && api.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return new ValidationResult("Telegram:ApiBaseUrl must be an absolute http(s) URL.");
+        }
+
+        if (RetryMaxDelaySeconds < RetryInitialDelaySeconds)
+        {
+            yield return new ValidationResult("Telegram:RetryMaxDelaySeconds must not be smaller than Telegram:RetryInitialDelaySeconds.");
+        }
+    }
+
+    private static bool IsTokenShaped(string token)
+    {
+        var colon = token.IndexOf(':');
+        return colon > 0 && colon < token.Length - 1 && token[..colon].All(char.IsAsciiDigit)
+            && token[(colon + 1)..].All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+    }
 }

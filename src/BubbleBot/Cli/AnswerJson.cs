@@ -11,7 +11,8 @@ public sealed record AnswerJson(
     string Question,
     string Answer,
     bool NoAnswer,
-    IReadOnlyList<CitationJson> Citations)
+    IReadOnlyList<CitationJson> Citations,
+    bool Truncated)
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -21,11 +22,13 @@ public sealed record AnswerJson(
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static AnswerJson From(Answer answer) => new(
+    /// <param name="truncated">The question was cut to its first 1,000 characters before it was answered.</param>
+    public static AnswerJson From(Answer answer, bool truncated = false) => new(
         answer.Question,
         answer.Text,
         answer.NoAnswer,
-        [.. answer.Citations.Select(c => new CitationJson(c.N, c.DocId, c.Title, c.Url, c.Quote, StanceName(c.Stance)))]);
+        [.. answer.Citations.Select(c => new CitationJson(c.N, c.DocId, c.Title, c.Url, c.Quote, StanceName(c.Stance)))],
+        truncated);
 
     /// <summary>The stance as the corpus front matter spells it.</summary>
     private static string? StanceName(Stance? stance) => stance switch

@@ -1,20 +1,19 @@
+using System.Text;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
 using BubbleBot.Core.Text;
+using BubbleBot.Hosting;
 
 namespace BubbleBot.Cli;
 
 /// <summary>
 /// <c>ask</c>: one question from the arguments, or one per line of standard input with <c>--stdin</c>; with
-/// <c>--conversation</c> the lines are one conversation, so a follow-up ("为什么？") is read against the line before.
+/// <c>--conversation</c> the lines are one conversation, so a follow-up ("为什么？") is read against the lines before.
 /// <c>sides [topic]</c> asks for both sides of the debate.
 /// </summary>
 public static class AskCommand
 {
-    /// <summary>As many earlier turns as a chat conversation keeps.</summary>
-    private const int ConversationTurns = 4;
-
-    public static async Task<int> RunAsync(string[] words, string[] configuration, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool bothSides = false)
+    public static async Task<int> RunAsync(string[] words, string[] configuration, SettingsLocation location, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken, bool bothSides = false)
     {
         var json = words.Contains("--json");
         var fromStdin = words.Contains("--stdin");
@@ -30,53 +29,101 @@ public static class AskCommand
             return await CommandLine.WriteUsage(error, CommandLine.UsageError, "ask --stdin reads questions from standard input; give none as arguments.");
         }
 
-        using var host = BubbleBotHost.CreateForCommands(configuration).Build();
+        using var host = BubbleBotHost.CreateForCommands(configuration, location).Build();
+        BubbleBotHost.ValidateBeforeStart(host.Services);
         await host.StartAsync(cancellationToken);
-        var answers = host.Services.GetRequiredService<IAnswerService>();
-        if (!fromStdin)
+
+        // SIGINT and SIGTERM stop the host; the loop stops with it instead of reading on.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(
+            cancellationToken, host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        var pipeline = host.Services.GetRequiredService<ChatPipeline>();
+        var exitCode = CommandLine.Ok;
+        try
         {
-            await AnswerOneAsync(answers, new Asked(question, [], bothSides), json, output, error, cancellationToken);
-        }
-        else
-        {
-            var history = new List<ConversationTurn>();
-            while (await input.ReadLineAsync(cancellationToken) is { } line)
+            if (!fromStdin)
             {
-                var answer = await AnswerOneAsync(answers, new Asked(line, conversation ? [.. history] : [], bothSides), json, output, error, cancellationToken);
-                if (conversation && answer is not null)
+                await AnswerOneAsync(pipeline, new IncomingQuestion("cli", "cli:1", question, RateLimited: false, BothSides: bothSides), json, output, error, stop.Token);
+            }
+            else
+            {
+                var number = 0;
+                await foreach (var line in ReadLinesAsync(input, stop.Token))
                 {
-                    history.Add(new ConversationTurn(answer.Question, answer.Text));
-                    if (history.Count > ConversationTurns)
-                    {
-                        history.RemoveAt(0);
-                    }
+                    // Each line is its own conversation unless the lines are one.
+                    var conversationKey = conversation ? "cli" : $"cli:{++number}";
+                    await AnswerOneAsync(pipeline, new IncomingQuestion("cli", conversationKey, line, RateLimited: false, BothSides: bothSides), json, output, error, stop.Token);
                 }
             }
         }
-
-        await host.StopAsync(cancellationToken);
-        return CommandLine.Ok;
-    }
-
-    private sealed record Asked(string Raw, IReadOnlyList<ConversationTurn> History, bool BothSides);
-
-    /// <summary>Writes the answer to one question; returns it, or null for an empty line.</summary>
-    private static async Task<Answer?> AnswerOneAsync(IAnswerService answers, Asked asked, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
-    {
-        var clean = QuestionSanitizer.Sanitize(asked.Raw);
-        var labels = AnswerLabels.For(LanguageDetector.Detect(clean.Text));
-        if (clean.WasTruncated)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            await error.WriteLineAsync(labels.Truncated);
+            exitCode = CommandLine.Interrupted;
         }
 
-        // An empty line still gets its line of output, so answers stay in step with the questions.
-        var answer = clean.IsEmpty && !asked.BothSides
-            ? null
-            : await answers.AnswerAsync(new AnswerRequest(clean.Text, asked.History, asked.BothSides), cancellationToken);
-        var shown = answer ?? new Answer(string.Empty, labels.Usage, NoAnswer: true, [], AnswerLanguage.English);
-        await output.WriteLineAsync(json ? AnswerJson.From(shown).ToJsonLine() : PlainTextRenderer.Render(shown));
+        await host.StopAsync(CancellationToken.None);
+        return exitCode;
+    }
+
+    /// <summary>
+    /// Lines end at '\n' (a preceding '\r' is dropped): a bare '\r' inside a question is whitespace, not a new question,
+    /// so N lines in always give N answers out. Console reads cannot be cancelled, so each read is waited for with the token.
+    /// </summary>
+    internal static async IAsyncEnumerable<string> ReadLinesAsync(TextReader input, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var buffer = new char[4096];
+        var line = new StringBuilder();
+        while (true)
+        {
+            var read = await input.ReadAsync(buffer.AsMemory(), CancellationToken.None).AsTask().WaitAsync(cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            var start = 0;
+            for (var i = 0; i < read; i++)
+            {
+                if (buffer[i] != '\n')
+                {
+                    continue;
+                }
+
+                line.Append(buffer, start, i - start);
+                start = i + 1;
+                yield return TrimCarriageReturn(line);
+                line.Clear();
+            }
+
+            line.Append(buffer, start, read - start);
+        }
+
+        if (line.Length > 0)
+        {
+            yield return TrimCarriageReturn(line);
+        }
+    }
+
+    private static string TrimCarriageReturn(StringBuilder line) =>
+        line.Length > 0 && line[^1] == '\r' ? line.ToString(0, line.Length - 1) : line.ToString();
+
+    /// <summary>Through the chat pipeline, as every chat question (cleaning, the cut note, follow-ups), without its rate limit.</summary>
+    private static async Task AnswerOneAsync(ChatPipeline pipeline, IncomingQuestion question, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var reply = await pipeline.HandleAsync(question, cancellationToken);
+        var (answer, note) = reply switch
+        {
+            ChatReply.Answered answered => (answered.Answer, answered.Note),
+
+            // An empty line still gets its line of output, so answers stay in step with the questions.
+            ChatReply.Notice notice => (new Answer(string.Empty, notice.Text, NoAnswer: true, [], notice.Language), null),
+            _ => (new Answer(string.Empty, string.Empty, NoAnswer: true, [], AnswerLanguage.English), null),
+        };
+        if (note is not null)
+        {
+            await error.WriteLineAsync(note);
+        }
+
+        await output.WriteLineAsync(json ? AnswerJson.From(answer, truncated: note is not null).ToJsonLine() : PlainTextRenderer.Render(answer));
         await output.FlushAsync(cancellationToken);
-        return answer;
     }
 }

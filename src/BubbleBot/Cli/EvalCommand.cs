@@ -12,7 +12,7 @@ namespace BubbleBot.Cli;
 /// </summary>
 public static class EvalCommand
 {
-    public static async Task<int> RunAsync(string[] words, string[] configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] words, string[] configuration, Hosting.SettingsLocation location, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (words.Length == 0)
         {
@@ -25,7 +25,8 @@ public static class EvalCommand
             questions.AddRange(await ReadQuestionsAsync(file, cancellationToken));
         }
 
-        using var host = BubbleBotHost.CreateForCommands(configuration).Build();
+        using var host = BubbleBotHost.CreateForCommands(configuration, location).Build();
+        BubbleBotHost.ValidateBeforeStart(host.Services);
         await host.StartAsync(cancellationToken);
         var answers = host.Services.GetRequiredService<IAnswerService>();
         var report = new EvalReport();

@@ -7,7 +7,8 @@ namespace BubbleBot.ConsoleChat;
 
 /// <summary>
 /// The chat that needs nothing at all: when no chat platform is configured, questions are read from the terminal
-/// and answered with their sources. End of input or Ctrl+C ends it cleanly.
+/// and answered with their sources. End of input or Ctrl+C ends it cleanly. The operator at the terminal is not rate
+/// limited, and while the chat is open only warnings and errors are logged (to stderr), so log lines stay off the prompt.
 /// </summary>
 public sealed partial class ConsoleChatService(
     ChatPipeline pipeline,
@@ -59,7 +60,7 @@ public sealed partial class ConsoleChatService(
     {
         try
         {
-            return Render(await pipeline.HandleAsync(new IncomingQuestion("console", ConversationKey, line), cancellationToken));
+            return Render(await pipeline.HandleAsync(new IncomingQuestion("console", ConversationKey, line, RateLimited: false), cancellationToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
