@@ -1,3 +1,4 @@
+using BubbleBot.Core.Chat;
 using BubbleBot.Discord.Gateway;
 using BubbleBot.Discord.Handling;
 using BubbleBot.Discord.Rest;
@@ -52,6 +53,7 @@ public static class DiscordHostingExtensions
         http.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
 
+        services.AddChatAdapter(DiscordGatewayService.AdapterName);
         services.AddHostedService<DiscordGatewayService>();
         return builder;
     }
