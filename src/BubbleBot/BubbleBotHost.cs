@@ -36,14 +36,18 @@ public static class BubbleBotHost
             await using var app = web.Build();
             app.MapTelegramWebhook();
             await app.RunAsync(cancellationToken);
-            return CommandLine.Ok;
+            return ExitCode(app.Services);
         }
 
         ComposeBot(builder, console);
         using var host = builder.Build();
         await host.RunAsync(cancellationToken);
-        return CommandLine.Ok;
+        return ExitCode(host.Services);
     }
+
+    /// <summary>Non-zero when every configured chat platform failed permanently (the watchdog stopped the host), so a supervisor notices.</summary>
+    private static int ExitCode(IServiceProvider services) =>
+        services.GetService<BubbleBot.Core.Chat.AdapterHealth>()?.ExitCode ?? CommandLine.Ok;
 
     private static void ComposeBot(IHostApplicationBuilder builder, ConsoleChatIO console)
     {

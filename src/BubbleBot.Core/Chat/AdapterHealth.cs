@@ -86,8 +86,8 @@ public sealed partial class AdapterWatchdog(AdapterHealth health, IHostApplicati
             return;
         }
 
+        // The host returns AdapterHealth.ExitCode once stopped (Main's return value decides the exit code).
         Log.AllFailed(logger, reason);
-        Environment.ExitCode = health.ExitCode;
         lifetime.StopApplication();
     }
 
