@@ -1,3 +1,4 @@
+using BubbleBot.Core.Chat;
 using BubbleBot.Telegram.Client;
 using BubbleBot.Telegram.Configuration;
 using BubbleBot.Telegram.Handling;
@@ -54,7 +55,9 @@ public static class TelegramExtensions
 
         services.AddSingleton<TelegramApi>();
         services.AddSingleton<BotIdentityProvider>();
+        services.AddSingleton<TelegramAdmission>();
         services.AddSingleton<UpdateDispatcher>();
+        services.AddChatAdapter(PollingService.AdapterName);
         services.AddScoped<UpdateHandler>();
 
         if (string.IsNullOrWhiteSpace(section[nameof(TelegramOptions.WebhookUrl)]))

@@ -1,3 +1,4 @@
+using BubbleBot.Core.Chat;
 using BubbleBot.Discord.Gateway;
 using BubbleBot.Discord.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;

@@ -18,7 +18,7 @@ public sealed class AnsweringStageOptions
 
     /// <summary>Of those, at most this many from one user (<c>AnsweringStage:PerUser</c>): one user cannot fill the stage.</summary>
     [Range(1, 64, ErrorMessage = "AnsweringStage:PerUser must be between 1 and 64.")]
-    public int PerUser { get; set; } = 2;
+    public int PerUser { get; set; } = 4;
 
     /// <summary>On shutdown, how long accepted questions may still take before they are cancelled (<c>AnsweringStage:DrainSeconds</c>).</summary>
     [Range(0, 300, ErrorMessage = "AnsweringStage:DrainSeconds must be between 0 and 300.")]
@@ -75,9 +75,26 @@ public sealed class AnsweringStage : IDisposable
         }
     }
 
-    /// <summary>Accepts <paramref name="work"/> for <paramref name="userKey"/> unless the stage (or the user's share) is full.</summary>
+    /// <summary>Accepts <paramref name="work"/> for <paramref name="userKey"/> unless the stage (or the user's share) is full; it runs at once when a slot is free.</summary>
     public Admission TryRun(string userKey, Func<CancellationToken, Task> work)
     {
+        var admission = TryReserve(userKey, out var ticket);
+        if (ticket is not null)
+        {
+            _ = RunReservedAsync(ticket, work, CancellationToken.None);
+        }
+
+        return admission;
+    }
+
+    /// <summary>
+    /// Takes a place for <paramref name="userKey"/> now, to be run later with <see cref="RunReservedAsync"/> (an adapter
+    /// that keeps one chat's messages in order runs it when the chat's turn comes). The place counts against the
+    /// capacity and the user's share until the ticket is run or disposed.
+    /// </summary>
+    public Admission TryReserve(string userKey, out StageTicket? ticket)
+    {
+        ticket = null;
         lock (_gate)
         {
             if (_closed)
@@ -92,14 +109,48 @@ public sealed class AnsweringStage : IDisposable
             }
 
             _perUser[userKey] = mine + 1;
-            var task = RunAsync(userKey, work);
-            if (!task.IsCompleted)
+            ticket = new StageTicket(this, userKey);
+            _running.Add(ticket.Done);
+            return Admission.Accepted;
+        }
+    }
+
+    /// <summary>
+    /// Runs reserved work once one of the <c>MaxConcurrent</c> slots is free. The work's token is cancelled by
+    /// <paramref name="cancellationToken"/> or when the drain deadline passes; cancelled while still waiting for a slot,
+    /// the work still runs (with that cancelled token) so it can apologise. Never throws; the ticket is released.
+    /// </summary>
+    public async Task RunReservedAsync(StageTicket ticket, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        // Off the caller's thread at once: the gateway or webhook caller never waits on an answer.
+        await Task.Yield();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, cancellationToken);
+        var acquired = false;
+        try
+        {
+            try
             {
-                _running.Add(task);
-                _ = task.ContinueWith(Finished, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                await _slots.WaitAsync(linked.Token).ConfigureAwait(false);
+                acquired = true;
+            }
+            catch (OperationCanceledException)
+            {
             }
 
-            return Admission.Accepted;
+            await work(linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Work reports its own failures; one failure never affects the stage.
+        }
+        finally
+        {
+            if (acquired)
+            {
+                _slots.Release();
+            }
+
+            ticket.Dispose();
         }
     }
 
@@ -153,56 +204,46 @@ public sealed class AnsweringStage : IDisposable
         _slots.Dispose();
     }
 
-    private async Task RunAsync(string userKey, Func<CancellationToken, Task> work)
+    private void Release(StageTicket ticket)
     {
-        // Off the caller's thread at once: the gateway or webhook caller never waits on an answer.
-        await Task.Yield();
-        var token = _abort.Token;
-        var acquired = false;
-        try
+        lock (_gate)
         {
-            try
+            _running.Remove(ticket.Done);
+            if (_perUser.TryGetValue(ticket.UserKey, out var count) && count > 1)
             {
-                await _slots.WaitAsync(token).ConfigureAwait(false);
-                acquired = true;
+                _perUser[ticket.UserKey] = count - 1;
             }
-            catch (OperationCanceledException)
+            else
             {
-                // Cancelled while waiting: the work still runs, with a cancelled token, so it can apologise.
-            }
-
-            await work(token).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Work reports its own failures; one failure never affects the stage.
-        }
-        finally
-        {
-            if (acquired)
-            {
-                _slots.Release();
-            }
-
-            lock (_gate)
-            {
-                if (_perUser.TryGetValue(userKey, out var count) && count > 1)
-                {
-                    _perUser[userKey] = count - 1;
-                }
-                else
-                {
-                    _perUser.Remove(userKey);
-                }
+                _perUser.Remove(ticket.UserKey);
             }
         }
     }
 
-    private void Finished(Task task)
+    /// <summary>A place in the stage, held from acceptance until the work ran (or was dropped). Disposing twice is harmless.</summary>
+    public sealed class StageTicket : IDisposable
     {
-        lock (_gate)
+        private readonly AnsweringStage _stage;
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _disposed;
+
+        internal StageTicket(AnsweringStage stage, string userKey)
         {
-            _running.Remove(task);
+            _stage = stage;
+            UserKey = userKey;
+        }
+
+        public string UserKey { get; }
+
+        internal Task Done => _done.Task;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _stage.Release(this);
+                _done.TrySetResult();
+            }
         }
     }
 }

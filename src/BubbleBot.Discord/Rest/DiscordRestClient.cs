@@ -1,3 +1,4 @@
+using BubbleBot.Core.Chat;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace BubbleBot.Discord;
+namespace BubbleBot.Core.Chat;
 
 /// <summary>Durations as people read them in logs ("750 ms", "3.75 s", "2 min 30 s"), not raw TimeSpan text.</summary>
-internal static class Durations
+public static class Durations
 {
     public static string Human(TimeSpan duration)
     {
