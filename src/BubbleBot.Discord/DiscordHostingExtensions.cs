@@ -1,4 +1,5 @@
 using BubbleBot.Core.Health;
+using BubbleBot.Core.Chat;
 using BubbleBot.Discord.Gateway;
 using BubbleBot.Discord.Handling;
 using BubbleBot.Discord.Rest;
@@ -49,6 +50,7 @@ public static class DiscordHostingExtensions
             // Interaction tokens are part of request URLs: keep them out of the default HTTP logs.
             .RemoveAllLoggers();
 
+        services.AddChatAdapter(DiscordGatewayService.AdapterName);
         services.AddHostedService<DiscordGatewayService>();
         return builder;
     }

@@ -32,11 +32,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 3008, Level = LogLevel.Error, Message = "Discord adapter stopped: the gateway closed with {CloseCode} ({Reason}). Fix the configuration and restart; other platforms keep running")]
     public static partial void FatalClose(ILogger logger, int closeCode, string reason);
 
-    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Discord gateway connection failed; retrying in {Delay}")]
-    public static partial void ConnectionFailed(ILogger logger, Exception exception, TimeSpan delay);
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Discord gateway connection failed ({ErrorType}: {Error}); retrying in {Delay}")]
+    public static partial void ConnectionFailed(ILogger logger, string delay, string errorType, string error);
+
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Debug, Message = "Discord gateway connection failure detail")]
+    public static partial void ConnectionFailedDetail(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Waiting {Delay} before reconnecting to Discord")]
-    public static partial void Backoff(ILogger logger, TimeSpan delay);
+    public static partial void Backoff(ILogger logger, string delay);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Unexpected payload from the Discord gateway (op {Op}); reconnecting")]
     public static partial void UnexpectedPayload(ILogger logger, int op);
@@ -48,10 +51,22 @@ internal static partial class Log
     public static partial void Stopped(ILogger logger);
 
     [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Discord session start limit reached (no Identify left today); waiting {Delay} before identifying")]
-    public static partial void SessionStartLimitReached(ILogger logger, TimeSpan delay);
+    public static partial void SessionStartLimitReached(ILogger logger, string delay);
 
-    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Discord gateway connection failed or was lost; reconnecting")]
-    public static partial void ConnectionLost(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Discord gateway connection failed or was lost ({ErrorType}: {Error}); reconnecting")]
+    public static partial void ConnectionLost(ILogger logger, string errorType, string error);
+
+    [LoggerMessage(EventId = 3024, Level = LogLevel.Debug, Message = "Discord gateway connection loss detail")]
+    public static partial void ConnectionLostDetail(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3025, Level = LogLevel.Warning, Message = "Discord gateway at {Host} gave no {Phase} within {Limit}; dropping the connection and trying again")]
+    public static partial void HandshakeTimedOut(ILogger logger, string host, string phase, string limit);
+
+    [LoggerMessage(EventId = 3026, Level = LogLevel.Warning, Message = "Resuming the Discord session failed {Attempts} times in a row; giving the session up and identifying afresh on the main gateway URL")]
+    public static partial void ResumeAbandoned(ILogger logger, int attempts);
+
+    [LoggerMessage(EventId = 3027, Level = LogLevel.Warning, Message = "Shutdown drain deadline reached; {Count} accepted answer(s) were cancelled and apologised for")]
+    public static partial void DrainCancelled(ILogger logger, int count);
 
     [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Discord READY carried no usable session_id or resume_gateway_url; the session cannot be resumed, the next connection identifies afresh")]
     public static partial void NotResumable(ILogger logger);
@@ -60,7 +75,7 @@ internal static partial class Log
     public static partial void HeartbeatFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "Retrying Discord slash command registration in {Delay}")]
-    public static partial void CommandRegistrationRetry(ILogger logger, TimeSpan delay);
+    public static partial void CommandRegistrationRetry(ILogger logger, string delay);
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Registered {Count} Discord slash commands ({Scope})")]
     public static partial void CommandsRegistered(ILogger logger, int count, string scope);
@@ -68,11 +83,17 @@ internal static partial class Log
     [LoggerMessage(EventId = 3021, Level = LogLevel.Error, Message = "Registering Discord slash commands failed")]
     public static partial void CommandRegistrationFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3030, Level = LogLevel.Warning, Message = "Discord rate limit hit on {Route}; retrying after {RetryAfter} (global: {Global})")]
-    public static partial void RateLimited(ILogger logger, string route, TimeSpan retryAfter, bool global);
+    [LoggerMessage(EventId = 3030, Level = LogLevel.Warning, Message = "Discord rate limit hit on {Route}; retrying after {RetryAfter} ({Scope} limit)")]
+    public static partial void RateLimited(ILogger logger, string route, string retryAfter, string scope);
+
+    [LoggerMessage(EventId = 3037, Level = LogLevel.Error, Message = "Discord kept rate-limiting {Route} for {Waited}; giving this call up")]
+    public static partial void RateLimitGaveUp(ILogger logger, string route, string waited);
+
+    [LoggerMessage(EventId = 3038, Level = LogLevel.Error, Message = "{Count} invalid Discord requests (401/403/429) in the last 10 minutes; holding back calls so the IP is not banned (Discord bans at 10,000)")]
+    public static partial void InvalidRequestLimit(ILogger logger, int count);
 
     [LoggerMessage(EventId = 3031, Level = LogLevel.Warning, Message = "Discord answered {Route} with {Status}; retry {Attempt} after {Delay}")]
-    public static partial void ServerError(ILogger logger, string route, int status, int attempt, TimeSpan delay);
+    public static partial void ServerError(ILogger logger, string route, int status, int attempt, string delay);
 
     [LoggerMessage(EventId = 3032, Level = LogLevel.Error, Message = "Discord rejected the bot token (401) on {Route}; no further REST calls will be made. Check Discord:Token")]
     public static partial void Unauthorized(ILogger logger, string route);
@@ -87,7 +108,7 @@ internal static partial class Log
     public static partial void ServerErrorNotRetried(ILogger logger, string route, int status);
 
     [LoggerMessage(EventId = 3034, Level = LogLevel.Debug, Message = "Discord bucket for {Route} is exhausted; waiting {Delay}")]
-    public static partial void BucketWait(ILogger logger, string route, TimeSpan delay);
+    public static partial void BucketWait(ILogger logger, string route, string delay);
 
     [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "Discord question from {UserKey} in {Where}")]
     public static partial void Question(ILogger logger, string userKey, string where);
@@ -95,14 +116,14 @@ internal static partial class Log
     [LoggerMessage(EventId = 3041, Level = LogLevel.Error, Message = "Handling a Discord {Kind} failed")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string kind);
 
-    [LoggerMessage(EventId = 3042, Level = LogLevel.Warning, Message = "Discord work queue is full; dropping a {Kind}")]
-    public static partial void QueueFull(ILogger logger, string kind);
+    [LoggerMessage(EventId = 3042, Level = LogLevel.Information, Message = "Answering stage is full (or {UserKey} has their share in it); told the user to try again")]
+    public static partial void Busy(ILogger logger, string userKey);
 
     [LoggerMessage(EventId = 3043, Level = LogLevel.Debug, Message = "Ignoring a Discord message from guild {GuildId}, which is not in Discord:AllowedGuildIds")]
     public static partial void GuildNotAllowed(ILogger logger, string guildId);
 
     [LoggerMessage(EventId = 3045, Level = LogLevel.Warning, Message = "Dropping a Discord /ask that waited {Age} in the queue: its interaction token (valid 15 minutes) is about to expire")]
-    public static partial void AskExpired(ILogger logger, TimeSpan age);
+    public static partial void AskExpired(ILogger logger, string age);
 
     [LoggerMessage(EventId = 3044, Level = LogLevel.Warning, Message = "Discord gateway dispatch {EventName} could not be handled")]
     public static partial void DispatchFailed(ILogger logger, Exception exception, string eventName);

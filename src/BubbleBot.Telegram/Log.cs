@@ -8,11 +8,35 @@ internal static partial class Log
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Telegram bot @{Username} ({BotId}) connected, receiving updates by {Mode}")]
     public static partial void Connected(ILogger logger, string username, long botId, string mode);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Telegram {Method} failed (attempt {Attempt}); retrying in {DelaySeconds} s")]
-    public static partial void CallRetrying(ILogger logger, Exception exception, string method, int attempt, double delaySeconds);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Telegram {Method} failed (attempt {Attempt}: {ErrorType}: {Error}); retrying in {Delay}")]
+    public static partial void CallRetrying(ILogger logger, string method, int attempt, string errorType, string error, string delay);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Telegram getUpdates failed {Failures} time(s) in a row; polling again in {DelaySeconds} s")]
-    public static partial void PollFailed(ILogger logger, Exception exception, int failures, double delaySeconds);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Telegram getUpdates failed {Failures} time(s) in a row ({ErrorType}: {Error}); polling again in {Delay}")]
+    public static partial void PollFailed(ILogger logger, int failures, string errorType, string error, string delay);
+
+    [LoggerMessage(EventId = 2021, Level = LogLevel.Debug, Message = "Telegram call failure detail")]
+    public static partial void CallFailedDetail(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "Telegram start-up call {Method} failed (attempt {Attempt}: {ErrorType}: {Error}); retrying in {Delay}")]
+    public static partial void StartupRetry(ILogger logger, string method, int attempt, string errorType, string error, string delay);
+
+    [LoggerMessage(EventId = 2023, Level = LogLevel.Error, Message = "Telegram rejected Telegram:Token ({Status} on {Method}); the Telegram adapter stops. Fix the token and restart")]
+    public static partial void TokenRejected(ILogger logger, int status, string method);
+
+    [LoggerMessage(EventId = 2024, Level = LogLevel.Warning, Message = "Telegram answered getUpdates with 409 Conflict ({Description}): another instance is polling with this token, or a webhook is set. Polling again in {Delay}")]
+    public static partial void Conflict(ILogger logger, string description, string delay);
+
+    [LoggerMessage(EventId = 2025, Level = LogLevel.Warning, Message = "Chat {ChatId} already has the most updates queued that one chat may have; update {UpdateId} is dropped")]
+    public static partial void ChatQueueFull(ILogger logger, long chatId, int updateId);
+
+    [LoggerMessage(EventId = 2026, Level = LogLevel.Information, Message = "Answering stage is full (or the sender has their share in it); chat {ChatId} is told to try again")]
+    public static partial void Busy(ILogger logger, long chatId);
+
+    [LoggerMessage(EventId = 2027, Level = LogLevel.Information, Message = "Chat {OldChatId} became supergroup {NewChatId}; sending the reply there")]
+    public static partial void ChatMigrated(ILogger logger, long oldChatId, long newChatId);
+
+    [LoggerMessage(EventId = 2028, Level = LogLevel.Warning, Message = "Telegram webhook update {UpdateId} not accepted (no room yet, or still starting); answered 503 so Telegram delivers it again")]
+    public static partial void WebhookFull(ILogger logger, int updateId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Telegram update {UpdateId} failed; it is skipped and the loop goes on")]
     public static partial void UpdateFailed(ILogger logger, Exception exception, int updateId);

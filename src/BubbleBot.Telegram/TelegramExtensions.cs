@@ -1,4 +1,5 @@
 using BubbleBot.Core.Health;
+using BubbleBot.Core.Chat;
 using BubbleBot.Telegram.Client;
 using BubbleBot.Telegram.Configuration;
 using BubbleBot.Telegram.Handling;
@@ -50,7 +51,9 @@ public static class TelegramExtensions
         services.AddSingleton(new ChatPlatform("Telegram"));
         services.AddSingleton<TelegramApi>();
         services.AddSingleton<BotIdentityProvider>();
+        services.AddSingleton<TelegramAdmission>();
         services.AddSingleton<UpdateDispatcher>();
+        services.AddChatAdapter(PollingService.AdapterName);
         services.AddScoped<UpdateHandler>();
 
         if (string.IsNullOrWhiteSpace(section[nameof(TelegramOptions.WebhookUrl)]))

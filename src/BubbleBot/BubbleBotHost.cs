@@ -44,7 +44,7 @@ public static class BubbleBotHost
             app.MapTelegramWebhook();
             app.MapBotHealth();
             await app.RunAsync(cancellationToken);
-            return CommandLine.Ok;
+            return ExitCode(app.Services);
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = location.Paths.BaseFolder });
@@ -53,7 +53,7 @@ public static class BubbleBotHost
         using var host = builder.Build();
         ValidateBeforeStart(host.Services);
         await host.RunAsync(cancellationToken);
-        return CommandLine.Ok;
+        return ExitCode(host.Services);
     }
 
     /// <summary>
@@ -65,6 +65,10 @@ public static class BubbleBotHost
         services.GetService<IStartupValidator>()?.Validate();
         _ = services.GetRequiredService<CorpusSnapshots>();
     }
+
+    /// <summary>Non-zero when every configured chat platform failed permanently (the watchdog stopped the host), so a supervisor notices.</summary>
+    private static int ExitCode(IServiceProvider services) =>
+        services.GetService<BubbleBot.Core.Chat.AdapterHealth>()?.ExitCode ?? CommandLine.Ok;
 
     private static void ComposeBot(IHostApplicationBuilder builder, ConsoleChatIO console)
     {

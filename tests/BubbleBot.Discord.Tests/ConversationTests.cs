@@ -155,13 +155,13 @@ public sealed class ConversationTests
 
         // Over 14 minutes in the queue: the 15-minute token is about to expire, so no answer is computed or sent.
         bot.Time.Advance(DiscordResponder.MaxAskAge + TimeSpan.FromSeconds(1));
-        await responder.HandleAsync(new AskWork(interaction, receivedAt), CancellationToken.None).WaitAsync(FakeDiscord.Timeout);
+        await responder.AnswerAskAsync(new AskWork(interaction, receivedAt), CancellationToken.None).WaitAsync(FakeDiscord.Timeout);
         var logs = bot.Logs.GetSnapshot();
         Assert.Contains(logs, r => r.Id.Id == 3045);
         Assert.DoesNotContain(logs, r => r.Id.Id == 3040);
 
         // One that waited less is answered as usual, and its edit is the first REST call made.
-        await responder.HandleAsync(new AskWork(interaction, bot.Time.GetUtcNow() - TimeSpan.FromMinutes(13)), CancellationToken.None)
+        await responder.AnswerAskAsync(new AskWork(interaction, bot.Time.GetUtcNow() - TimeSpan.FromMinutes(13)), CancellationToken.None)
             .WaitAsync(FakeDiscord.Timeout);
         var first = await bot.Discord.NextRequestAsync(_ => true);
         Assert.Equal(("PATCH", $"/webhooks/{FakeIds.Application}/interaction-token/messages/@original"), (first.Method, first.Path));

@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using BubbleBot.Core.Chat;
+using BubbleBot.Discord.Gateway;
 using BubbleBot.Discord.Tests.Fakes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,7 +121,7 @@ public sealed class GatewayTests
     }
 
     [Fact]
-    public async Task Authentication_failure_stops_the_adapter_without_reconnecting_or_stopping_the_host()
+    public async Task Authentication_failure_stops_the_adapter_and_as_the_only_platform_stops_the_host_with_exit_code_1()
     {
         await using var bot = await BotHarness.StartAsync();
         var (connection, _) = await bot.AcceptAsync();
@@ -132,7 +134,14 @@ public sealed class GatewayTests
         Assert.Equal(LogLevel.Error, fatal.Level);
         Assert.Contains("4004", fatal.Message);
         Assert.DoesNotContain(BotHarness.Token, string.Join('\n', bot.Logs.GetSnapshot().Select(r => r.Message)));
-        Assert.False(bot.Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+
+        // Discord is the only configured platform: the host stops, the exit code says it failed, one line says why.
+        var health = bot.Host.Services.GetRequiredService<AdapterHealth>();
+        Assert.Equal(AdapterState.FailedPermanently, health.StateOf(DiscordGatewayService.AdapterName));
+        await bot.Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.WhenCancelledAsync().WaitAsync(FakeDiscord.Timeout);
+        Assert.Equal(1, health.ExitCode);
+        var exit = Assert.Single(bot.Logs.GetSnapshot(), r => r.Id.Id == 1010);
+        Assert.Contains("4004", exit.Message);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using BubbleBot.Core.Chat;
+using BubbleBot.Discord.Gateway;
 using BubbleBot.Discord.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,7 +48,7 @@ public sealed class ReconnectTests
         Assert.Equal(1, bot.Discord.ConnectionCount);
         var fatal = Assert.Single(bot.Logs.GetSnapshot(), r => r.Id.Id == 3008);
         Assert.Contains(code.ToString(System.Globalization.CultureInfo.InvariantCulture), fatal.Message);
-        Assert.False(bot.Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(AdapterState.FailedPermanently, bot.Host.Services.GetRequiredService<AdapterHealth>().StateOf(DiscordGatewayService.AdapterName));
     }
 
     [Fact]

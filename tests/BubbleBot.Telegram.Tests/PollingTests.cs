@@ -121,7 +121,7 @@ public sealed class PollingTests : BotApiTest
     }
 
     [Fact]
-    public async Task Offset_confirms_only_handled_updates_and_a_repeated_update_is_answered_once()
+    public async Task Offset_moves_past_accepted_updates_while_an_answer_is_in_flight_and_a_repeated_update_is_answered_once()
     {
         var slowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -146,30 +146,22 @@ public sealed class PollingTests : BotApiTest
             Updates.Private(21, 11, "a quick question", chatId: otherChat),
             Updates.Private(22, 12, "another quick question", chatId: thirdChat));
 
-        // The other chats are answered while the slow one is still in flight...
-        var quick = Assert.Single(await Api.WaitForMessagesAsync(otherChat, 1));
-        var third = Assert.Single(await Api.WaitForMessagesAsync(thirdChat, 1));
+        // The other chats are answered while the slow one is still in flight, and the offset already confirms all
+        // four (accepted is acknowledged), so a slow chat never holds back what comes after it.
+        Assert.Single(await Api.WaitForMessagesAsync(otherChat, 1));
+        Assert.Single(await Api.WaitForMessagesAsync(thirdChat, 1));
         await slowStarted.Task.WaitAsync(TimeSpan.FromSeconds(15));
-
-        // ...but the offset stays at the lowest unfinished update, though later ones were handled, so Telegram
-        // delivers the slow one again with every poll: it is not answered twice.
-        var after = Math.Max(quick.Sequence, third.Sequence);
-        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Sequence > after && c.Offset == 20), "a poll holding offset 20");
-        Assert.DoesNotContain(Api.CallsOf("getUpdates"), c => c.Offset > 20);
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 23), "offset 23 while the slow answer is in flight");
         Assert.DoesNotContain(Api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
 
-        // Once it is handled, the offset is one past the last handled update.
         release.SetResult();
-        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 23), "offset 23 after all were handled");
-
-        Assert.DoesNotContain(Api.CallsOf("getUpdates"), c => c.Offset > 23);
-        var answered = Assert.Single(Api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
+        var answered = Assert.Single(await Api.WaitForMessagesAsync(Updates.PrivateChat, 1));
         Assert.Equal(10, answered.ReplyTo);
         Assert.Equal(3, Api.CallsOf("sendMessage").Count);
     }
 
     [Fact]
-    public async Task With_a_small_polling_limit_a_blocked_answer_holds_no_other_chat_of_its_batch_and_its_time_limit_lets_polling_move_on()
+    public async Task A_stuck_chat_holds_back_no_other_chat_even_beyond_its_batch_and_its_own_next_update_waits_its_turn()
     {
         var clock = new SignalingTimeProvider();
         var answers = new StuckAnswers();
@@ -182,41 +174,49 @@ public sealed class PollingTests : BotApiTest
                 answers.Register(services);
             });
 
-        // Limit 2: the first batch is the stuck update and one of another chat; two more wait behind them.
+        // Limit 2: the stuck update and one of another chat come first; the rest only in later polls.
         const long otherChat = 5151;
         const long thirdChat = 6161;
         Api.Deliver(
             Updates.Private(20, 10, "a stuck question"),
             Updates.Private(21, 11, "a quick question", chatId: otherChat),
             Updates.Private(22, 12, "a later question", chatId: otherChat),
-            Updates.Private(23, 13, "a question from a third chat", chatId: thirdChat));
+            Updates.Private(23, 13, "a question from a third chat", chatId: thirdChat),
+            Updates.Private(24, 14, "the stuck chat's next question"));
 
-        // The other chat's update in the fetched batch is answered while the stuck one blocks...
-        var quick = Assert.Single(await Api.WaitForMessagesAsync(otherChat, 1));
-        Assert.Equal(11, quick.ReplyTo);
-        var token = await answers.Stuck.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        await clock.WaitForTimerAsync(TimeSpan.FromSeconds(120));
-
-        // ...while the offset holds at the stuck update, so the updates behind the batch are not fetched yet.
-        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Sequence > quick.Sequence && c.Offset == 20), "a poll holding offset 20");
-        Assert.DoesNotContain(Api.CallsOf("getUpdates"), c => c.Offset > 20);
-        Assert.DoesNotContain(Api.CallsOf("sendMessage"), c => c.ReplyTo is 12 or 13);
-        Assert.False(token.IsCancellationRequested);
-
-        // Once the stuck update is given up (Telegram:UpdateTimeoutSeconds, default 120 s) it counts as handled:
-        // the offset moves on and the later updates are fetched and answered.
-        clock.Advance(TimeSpan.FromSeconds(120));
+        // Everything of the other chats is fetched and answered while the stuck answer still hangs.
         var later = await Api.WaitForMessagesAsync(otherChat, 2);
-        Assert.Equal(12, later[1].ReplyTo);
+        Assert.Equal([11, 12], later.Select(m => m.ReplyTo!.Value));
         Assert.Equal(13, Assert.Single(await Api.WaitForMessagesAsync(thirdChat, 1)).ReplyTo);
-        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 24), "offset 24 after all were handled");
-        Assert.True(token.IsCancellationRequested);
+        var token = await answers.Stuck.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 25), "offset 25 with the stuck answer in flight");
+        Assert.All(Api.CallsOf("getUpdates"), c => Assert.Equal(2, c.Parameters["limit"]!.GetValue<int>()));
 
-        var polls = Api.CallsOf("getUpdates");
-        Assert.Contains(polls, c => c.Offset == 22);
-        Assert.All(polls, c => Assert.Equal(2, c.Parameters["limit"]!.GetValue<int>()));
+        // The stuck chat's own next update waits for its turn (one chat in order) until the stuck one is given up.
         Assert.DoesNotContain(Api.CallsOf("sendMessage"), c => c.ChatId == Updates.PrivateChat);
+        await clock.AdvanceWhenWaitingAsync(TimeSpan.FromSeconds(120));
+        var next = Assert.Single(await Api.WaitForMessagesAsync(Updates.PrivateChat, 1));
+        Assert.Equal(14, next.ReplyTo);
+        Assert.True(token.IsCancellationRequested);
         answers.Release();
+    }
+
+    [Fact]
+    public async Task Commands_go_through_the_flood_guard_and_a_flooding_chat_does_not_delay_another_chats_answer()
+    {
+        BotHost = await TestHosts.StartPollingAsync(Api, settings => settings["RateLimit:PerUserPerMinute"] = "6");
+        var flood = Enumerable.Range(0, 200).Select(i => Updates.Private(100 + i, 1000 + i, "/help")).ToList();
+        flood.Add(Updates.Private(400, 2000, "Will OpenAI run out of money?", chatId: 5151, userId: 777));
+        Api.Deliver([.. flood]);
+
+        Assert.Single(await Api.WaitForMessagesAsync(5151, 1));
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 401), "offset past the flood");
+        await BotHost.StopAsync();
+
+        // Six /help answered, one rate-limit notice, then silence for the rest of the minute.
+        var toFlooder = Api.CallsOf("sendMessage").Where(c => c.ChatId == Updates.PrivateChat).ToList();
+        Assert.Equal(7, toFlooder.Count);
+        Assert.Contains("faster than I can keep up", toFlooder[^1].Text);
     }
 
     [Fact]

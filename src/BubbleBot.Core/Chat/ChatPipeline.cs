@@ -38,7 +38,32 @@ public sealed partial class ChatPipeline(
     ConversationMemory memory,
     ILogger<ChatPipeline> logger)
 {
-    public async Task<ChatReply> HandleAsync(IncomingQuestion question, CancellationToken cancellationToken)
+    /// <summary>Admission and answer in one step (for callers without a stage of their own, such as the console chat).</summary>
+    public async Task<ChatReply> HandleAsync(IncomingQuestion question, CancellationToken cancellationToken) =>
+        Admit(question) ?? await AnswerAdmittedAsync(question, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The per-user rate limit, checked when a question (or command) arrives, before it takes a place in the answering
+    /// stage, a typing call or a model call. Null when admitted; otherwise the reply to send instead (the rate-limit
+    /// notice once per window, then silence).
+    /// </summary>
+    public ChatReply? Admit(IncomingQuestion question)
+    {
+        switch (question.RateLimited ? rateLimiter.TryAcquire(question.UserKey) : RateLimitDecision.Allowed)
+        {
+            case RateLimitDecision.DeniedNotify:
+                Log.RateLimited(logger, question.UserKey);
+                var language = LanguageDetector.Detect(QuestionSanitizer.Sanitize(question.Text).Text);
+                return new ChatReply.Notice(AnswerLabels.For(language).RateLimited, language);
+            case RateLimitDecision.DeniedSilent:
+                return new ChatReply.Silent();
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Answers a question that <see cref="Admit"/> already let through (it is not counted again).</summary>
+    public async Task<ChatReply> AnswerAdmittedAsync(IncomingQuestion question, CancellationToken cancellationToken)
     {
         var clean = QuestionSanitizer.Sanitize(question.Text);
         var language = LanguageDetector.Detect(clean.Text);
@@ -48,20 +73,25 @@ public sealed partial class ChatPipeline(
             return new ChatReply.Notice(labels.Usage, language);
         }
 
-        switch (question.RateLimited ? rateLimiter.TryAcquire(question.UserKey) : RateLimitDecision.Allowed)
-        {
-            case RateLimitDecision.DeniedNotify:
-                Log.RateLimited(logger, question.UserKey);
-                return new ChatReply.Notice(labels.RateLimited, language);
-            case RateLimitDecision.DeniedSilent:
-                return new ChatReply.Silent();
-        }
-
         var history = memory.Recent(question.ConversationKey);
-        var answer = await answers.AnswerAsync(new AnswerRequest(clean.Text, history, question.BothSides), cancellationToken);
+        var answer = await answers.AnswerAsync(new AnswerRequest(clean.Text, history, question.BothSides), cancellationToken).ConfigureAwait(false);
         memory.Remember(question.ConversationKey, new ConversationTurn(clean.Text, answer.Text));
         return new ChatReply.Answered(answer, clean.WasTruncated ? labels.Truncated : null);
     }
+
+    /// <summary>The short reply for a question the answering stage could not take.</summary>
+    public static ChatReply.Notice Busy(string questionText)
+    {
+        var language = LanguageDetector.Detect(QuestionSanitizer.Sanitize(questionText).Text);
+        return new ChatReply.Notice(BusyText(language), language);
+    }
+
+    public static string BusyText(AnswerLanguage language) => language switch
+    {
+        AnswerLanguage.SimplifiedChinese => "现在问题太多，请稍后再问一次。",
+        AnswerLanguage.TraditionalChinese => "現在問題太多，請稍後再問一次。",
+        _ => "I'm busy answering other questions right now; please try again in a minute.",
+    };
 
     private static partial class Log
     {

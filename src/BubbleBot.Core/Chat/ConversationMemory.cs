@@ -12,7 +12,13 @@ public sealed class ConversationMemory(TimeProvider time)
     public const int MaxTurns = 4;
     public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(30);
 
+    private const int PruneThreshold = 1024;
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, Conversation> _conversations = new();
+    private readonly Lock _pruneGate = new();
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+    private int _countAfterPrune = PruneThreshold;
 
     public IReadOnlyList<ConversationTurn> Recent(string conversationKey)
     {
@@ -67,20 +73,41 @@ public sealed class ConversationMemory(TimeProvider time)
 
     private void PruneExpired(DateTimeOffset now)
     {
-        // Cheap enough at chat rates, and it keeps a long-running bot's memory bounded.
-        if (_conversations.Count < 1024)
+        // A scan visits every conversation, so it runs only past the threshold and then at most once a minute (or when
+        // the count has doubled since the last one), not on every write: the memory stays bounded without making a
+        // busy bot's every answer O(conversations).
+        var count = _conversations.Count;
+        if (count < PruneThreshold)
         {
             return;
         }
 
-        foreach (var (key, conversation) in _conversations)
+        lock (_pruneGate)
         {
-            if (now - conversation.LastSeen > Expiry)
+            if (now - _lastPrune < PruneInterval && count < 2 * _countAfterPrune)
             {
-                _conversations.TryRemove(key, out _);
+                return;
             }
+
+            _lastPrune = now;
+            PruneScans++;
+            foreach (var (key, conversation) in _conversations)
+            {
+                if (now - conversation.LastSeen > Expiry)
+                {
+                    _conversations.TryRemove(key, out _);
+                }
+            }
+
+            _countAfterPrune = Math.Max(_conversations.Count, PruneThreshold);
         }
     }
+
+    /// <summary>Conversations held (for tests of the memory bound).</summary>
+    internal int Count => _conversations.Count;
+
+    /// <summary>Full scans done so far (for tests of the pruning rate).</summary>
+    internal int PruneScans { get; private set; }
 
     private sealed class Conversation
     {

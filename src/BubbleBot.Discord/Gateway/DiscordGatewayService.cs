@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using BubbleBot.Core.Chat;
 using BubbleBot.Discord.Handling;
 using BubbleBot.Discord.Rest;
 using Microsoft.Extensions.Hosting;
@@ -18,42 +19,52 @@ internal sealed class DiscordGatewayService(
     DiscordRestClient rest,
     DiscordResponder responder,
     DiscordWorkQueue queue,
+    AnsweringStage stage,
+    AdapterHealth health,
     IGatewayJitter jitter,
     TimeProvider time,
     ILogger<DiscordGatewayService> logger) : BackgroundService
 {
-    /// <summary>Backoff after consecutive failed connections (or unexpected errors): 1 s doubling, capped.</summary>
-    private static readonly TimeSpan FailureBackoffBase = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(2);
+    public const string AdapterName = "Discord";
 
     /// <summary>
-    /// Backoff before a fresh Identify, on the count of consecutive fresh sessions: 5 s doubling, capped at 5 minutes.
-    /// Every Identify counts against Discord's daily session_start_limit (about 1,000; going over resets the bot
-    /// token), so a loop of READY → close → Identify must slow down. Resumes do not count.
+    /// Handshake deadlines, as mature clients have them: a gateway that accepts TCP but never completes the WebSocket
+    /// upgrade, never sends Hello, or never answers Identify/Resume with READY/RESUMED is given up and retried with
+    /// back-off instead of being waited on for ever. (Distinct values so tests can tell the timers apart.)
     /// </summary>
-    private static readonly TimeSpan IdentifyBackoffBase = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxIdentifyBackoff = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan UpgradeTimeout = TimeSpan.FromSeconds(25);
+    public static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(45);
 
-    /// <summary>A session that stayed up this long ends the run of consecutive fresh sessions.</summary>
-    private static readonly TimeSpan StableSession = TimeSpan.FromMinutes(5);
-
-    private static readonly TimeSpan IdentifySpacing = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RegistrationRetryBase = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxRegistrationRetry = TimeSpan.FromMinutes(30);
 
     private readonly GatewaySession _session = new();
-    private DateTimeOffset? _lastIdentify;
+    private readonly ReconnectPolicy _policy = new(jitter, time);
 
-    // Consecutive fresh sessions (Identifies sent). READY does not reset it; only a session that stayed up StableSession does.
-    private int _freshSessions;
     private int _commandsRegistered;
     private int _registering;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // First the gateway closes (1000) so no new questions arrive, then accepted answers finish within the drain
+        // deadline; what is left is cancelled and apologised for (a deferred /ask gets an apology edit).
+        await base.StopAsync(cancellationToken);
+        var cancelled = await stage.DrainAsync(cancellationToken);
+        if (cancelled > 0)
+        {
+            Log.DrainCancelled(logger, cancelled);
+        }
+
+        await queue.WhenTrackedDone().WaitAsync(cancellationToken);
+        Log.Stopped(logger);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var intents = GatewayIntents.For(options.Value);
         Log.Starting(logger, intents, options.Value.MessageContentIntent);
-        var workers = queue.StartWorkers(responder.HandleAsync, stoppingToken);
+        health.Report(AdapterName, AdapterState.Starting);
         try
         {
             await RunAsync(intents, stoppingToken);
@@ -61,35 +72,27 @@ internal sealed class DiscordGatewayService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        finally
-        {
-            queue.Complete();
-            await workers;
-            await queue.WhenTrackedDone();
-            Log.Stopped(logger);
-        }
     }
 
     /// <summary>
     /// Connects, and reconnects until the host stops. Only a fatal close code (or a 401 on <c>GET /gateway/bot</c>)
-    /// ends it early; any other error is logged and retried with backoff, so the adapter never takes the host down.
+    /// ends it early; any other error is logged and retried with back-off, so the adapter never takes the host down.
     /// </summary>
     private async Task RunAsync(int intents, CancellationToken stoppingToken)
     {
         // The cached gateway URL: configured, or the first one GET /gateway/bot gave.
-        var gatewayUrl = string.IsNullOrWhiteSpace(options.Value.GatewayUrl) ? null : options.Value.GatewayUrl;
-        var failures = 0;           // consecutive connections (or attempts) that never reached READY/RESUMED
+        var gatewayUrl = ConfiguredGatewayUrl();
         TimeSpan? requested = null; // the wait the previous connection asked for (zero = reconnect at once)
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var resume = _session.CanResume;
-                await DelayAsync(NextDelay(requested, failures, resume), stoppingToken);
+                var mode = _session.CanResume ? ConnectMode.Resume : ConnectMode.Identify;
+                await DelayAsync(_policy.NextDelay(requested, mode), stoppingToken);
                 requested = null;
 
                 string url;
-                if (resume)
+                if (mode == ConnectMode.Resume)
                 {
                     url = _session.ResumeUrl!;
                 }
@@ -99,67 +102,67 @@ internal sealed class DiscordGatewayService(
                     url = gatewayUrl ??= info.Url;
                 }
 
-                var outcome = await RunConnectionAsync(url, resume, intents, stoppingToken);
+                var outcome = await RunConnectionAsync(url, mode, intents, stoppingToken);
                 if (outcome.Stop)
                 {
                     if (outcome.CloseCode is { } code)
                     {
-                        Log.FatalClose(logger, code, GatewayCloseCodes.Describe(code));
+                        var reason = GatewayCloseCodes.Describe(code);
+                        Log.FatalClose(logger, code, reason);
+                        health.Report(AdapterName, AdapterState.FailedPermanently, $"gateway closed with {code} ({reason})");
                     }
 
                     return;
                 }
 
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                health.Report(AdapterName, AdapterState.Reconnecting);
                 if (outcome.FreshSession)
                 {
                     _session.Reset();
                 }
 
-                failures = outcome.Established ? 0 : failures + 1;
+                if (_policy.ConnectionEnded(mode, outcome.Established, outcome.UpFor) && _session.CanResume)
+                {
+                    // The resume URL keeps failing: give the session up and identify on the main gateway URL.
+                    Log.ResumeAbandoned(logger, ReconnectPolicy.MaxFailedResumes);
+                    _session.Reset();
+                    gatewayUrl = ConfiguredGatewayUrl();
+                }
+
+                if (!outcome.Established && mode == ConnectMode.Identify)
+                {
+                    // The cached gateway URL may be what fails: ask GET /gateway/bot again next time.
+                    gatewayUrl = ConfiguredGatewayUrl();
+                }
+
                 requested = outcome.Delay;
             }
             catch (DiscordApiException exception) when (exception.Status is System.Net.HttpStatusCode.Unauthorized)
             {
-                Log.FatalClose(logger, 401, "Discord rejected Discord:Token when asked for the gateway URL");
+                const string reason = "Discord rejected Discord:Token when asked for the gateway URL";
+                Log.FatalClose(logger, 401, reason);
+                health.Report(AdapterName, AdapterState.FailedPermanently, "401 on GET /gateway/bot: Discord:Token is wrong or was reset");
                 return;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
                 // Anything unexpected (a bug, a malformed payload, an unreachable API): log, back off, try again,
                 // asking for the gateway URL again in case the cached one is what fails.
-                failures++;
-                gatewayUrl = string.IsNullOrWhiteSpace(options.Value.GatewayUrl) ? null : options.Value.GatewayUrl;
-                requested = Backoff(failures - 1, FailureBackoffBase, MaxBackoff);
-                Log.ConnectionFailed(logger, exception, requested.Value);
+                health.Report(AdapterName, AdapterState.Reconnecting);
+                gatewayUrl = ConfiguredGatewayUrl();
+                requested = _policy.Failed();
+                Log.ConnectionFailed(logger, Durations.Human(requested.Value), exception.GetType().Name, exception.Message);
+                Log.ConnectionFailedDetail(logger, exception);
             }
         }
     }
 
-    /// <summary>
-    /// How long to wait before the next connection: what the last one asked for, else backoff on consecutive
-    /// failures; before a fresh Identify at least the backoff on consecutive fresh sessions and the Identify spacing.
-    /// </summary>
-    private TimeSpan NextDelay(TimeSpan? requested, int failures, bool resume)
-    {
-        var delay = requested ?? Backoff(failures - 1, FailureBackoffBase, MaxBackoff);
-        if (resume)
-        {
-            return delay;
-        }
-
-        var identifyBackoff = Backoff(_freshSessions, IdentifyBackoffBase, MaxIdentifyBackoff);
-        if (identifyBackoff > delay)
-        {
-            delay = identifyBackoff;
-        }
-
-        if (_lastIdentify is { } last && last + IdentifySpacing - time.GetUtcNow() is var spacing && spacing > delay)
-        {
-            delay = spacing;
-        }
-
-        return delay;
-    }
+    private string? ConfiguredGatewayUrl() => string.IsNullOrWhiteSpace(options.Value.GatewayUrl) ? null : options.Value.GatewayUrl;
 
     /// <summary>
     /// Before every fresh Identify: refreshes <c>GET /gateway/bot</c> and, while no session starts remain, waits
@@ -171,12 +174,12 @@ internal sealed class DiscordGatewayService(
         while (info.SessionStartsRemaining is <= 0)
         {
             var wait = TimeSpan.FromMilliseconds(Math.Max(info.SessionStartResetAfterMs ?? 0, 0));
-            if (wait < IdentifySpacing)
+            if (wait < ReconnectPolicy.IdentifySpacing)
             {
-                wait = IdentifySpacing;
+                wait = ReconnectPolicy.IdentifySpacing;
             }
 
-            Log.SessionStartLimitReached(logger, wait);
+            Log.SessionStartLimitReached(logger, Durations.Human(wait));
             await Task.Delay(wait, time, stoppingToken);
             info = await rest.GetGatewayBotAsync(stoppingToken);
         }
@@ -184,22 +187,37 @@ internal sealed class DiscordGatewayService(
         return info;
     }
 
-    private async Task<Outcome> RunConnectionAsync(string url, bool resume, int intents, CancellationToken stoppingToken)
+    private async Task<Outcome> RunConnectionAsync(string url, ConnectMode mode, int intents, CancellationToken stoppingToken)
     {
         var uri = GatewayUri(url);
+        var resume = mode == ConnectMode.Resume;
         Log.Connecting(logger, uri.Host, resume ? "resume" : "identify");
         using var socket = new GatewaySocket(time, logger);
-        using var connection = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+
+        // Not linked to stoppingToken: cancelling a WebSocket receive aborts the socket, and shutdown must first send
+        // a close frame (1000). The registration below closes cleanly, then cancels if the gateway does not answer.
+        using var connection = new CancellationTokenSource();
         var state = new ConnectionState();
         Task heartbeat = Task.CompletedTask;
+        Task shutdownClose = Task.CompletedTask;
+        var phase = "upgrade";
         try
         {
-            await socket.ConnectAsync(uri, connection.Token);
-            using (var hello = await socket.ReceiveAsync(connection.Token))
+            using (var upgrade = new CancellationTokenSource(UpgradeTimeout, time))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(connection.Token, upgrade.Token, stoppingToken))
+            {
+                await socket.ConnectAsync(uri, linked.Token);
+            }
+
+            using var onStop = stoppingToken.Register(() => shutdownClose = CloseForShutdownAsync(socket, connection));
+            phase = "Hello";
+            using (var helloWait = new CancellationTokenSource(HelloTimeout, time))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(connection.Token, helloWait.Token))
+            using (var hello = await socket.ReceiveAsync(linked.Token))
             {
                 if (hello is null)
                 {
-                    return Closed(socket, state);
+                    return Closed(socket, state, stoppingToken);
                 }
 
                 if (hello.RootElement.GetInt("op") is not GatewayOpcode.Hello
@@ -215,6 +233,7 @@ internal sealed class DiscordGatewayService(
                 heartbeat = HeartbeatAsync(socket, state, interval, connection);
             }
 
+            phase = resume ? "RESUMED" : "READY";
             if (resume)
             {
                 await socket.SendAsync(new GatewayPayload<ResumeData>(GatewayOpcode.Resume,
@@ -222,54 +241,81 @@ internal sealed class DiscordGatewayService(
             }
             else
             {
-                await WaitForIdentifySlotAsync(connection.Token);
+                if (_policy.IdentifyWait() is var wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, connection.Token);
+                }
+
                 await socket.SendAsync(new GatewayPayload<IdentifyData>(GatewayOpcode.Identify,
                     new IdentifyData(options.Value.Token, intents, IdentifyProperties.Instance)), connection.Token);
-                _freshSessions++;
+                _policy.IdentifySent();
             }
+
+            using var readyWait = new CancellationTokenSource(ReadyTimeout, time);
+            using var onReadyTimeout = readyWait.Token.Register(() =>
+            {
+                if (!state.Established)
+                {
+                    state.TimedOut = true;
+                    connection.Cancel();
+                }
+            });
 
             while (true)
             {
                 using var message = await socket.ReceiveAsync(connection.Token);
                 if (message is null)
                 {
-                    return Closed(socket, state);
+                    return Closed(socket, state, stoppingToken);
                 }
 
                 if (await HandleAsync(message.RootElement, socket, state, connection.Token, stoppingToken) is { } outcome)
                 {
                     await socket.CloseAsync(GatewayCloseCodes.ClientReconnect, "reconnecting");
-                    return outcome;
+                    return outcome with { UpFor = state.UpFor(time.GetUtcNow()) };
                 }
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: 1000 ends the session so the bot shows offline at once.
-            await socket.CloseAsync((int)WebSocketCloseStatus.NormalClosure, "shutting down");
-            throw;
-        }
         catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or IOException)
         {
-            // A zombie connection we dropped ourselves (resume at once), a failed connect, or a dropped connection
-            // (a failed heartbeat cancels the connection too). The session, if any, stays resumable.
-            if (!state.Zombie && !stoppingToken.IsCancellationRequested)
+            if (stoppingToken.IsCancellationRequested)
             {
-                Log.ConnectionLost(logger, exception);
+                return new Outcome(Established: state.Established);
             }
 
-            return new Outcome(Established: state.Established, Delay: state.Zombie ? TimeSpan.Zero : null);
+            // A handshake that stalled, a zombie connection we dropped ourselves (resume at once), a failed connect, or
+            // a dropped connection (a failed heartbeat cancels the connection too). The session, if any, stays resumable.
+            if (exception is OperationCanceledException && (phase == "upgrade" || phase == "Hello" || state.TimedOut))
+            {
+                var limit = phase switch { "upgrade" => UpgradeTimeout, "Hello" => HelloTimeout, _ => ReadyTimeout };
+                Log.HandshakeTimedOut(logger, uri.Host, phase, Durations.Human(limit));
+            }
+            else if (!state.Zombie)
+            {
+                Log.ConnectionLost(logger, exception.GetType().Name, exception.Message);
+                Log.ConnectionLostDetail(logger, exception);
+            }
+
+            return new Outcome(Established: state.Established, Delay: state.Zombie ? TimeSpan.Zero : null, UpFor: state.UpFor(time.GetUtcNow()));
         }
         finally
         {
+            await shutdownClose;
             await connection.CancelAsync();
             await heartbeat;
+        }
+    }
 
-            // A session that stayed up a while ends the run of consecutive fresh sessions (and their backoff).
-            if (state.EstablishedAt is { } established && time.GetUtcNow() - established >= StableSession)
-            {
-                _freshSessions = 0;
-            }
+    /// <summary>Shutting down: close with 1000 (the session ends and the bot shows offline at once), then let the receive loop end.</summary>
+    private static async Task CloseForShutdownAsync(GatewaySocket socket, CancellationTokenSource connection)
+    {
+        await socket.CloseAsync((int)WebSocketCloseStatus.NormalClosure, "shutting down");
+        try
+        {
+            await connection.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 
@@ -324,17 +370,20 @@ internal sealed class DiscordGatewayService(
                     }
 
                     state.Establish(time.GetUtcNow());
+                    health.Report(AdapterName, AdapterState.Connected);
                     Log.Ready(logger, user?.GetString("username") ?? "?", _session.UserId!, applicationId);
                     RegisterCommands(applicationId, stoppingToken);
                     break;
                 case "RESUMED":
                     state.Establish(time.GetUtcNow());
+                    health.Report(AdapterName, AdapterState.Connected);
                     Log.Resumed(logger, _session.Sequence);
                     break;
                 case "MESSAGE_CREATE" when _session.UserId is { } botId:
                     if (DiscordEvents.ParseMessage(d, botId, options.Value) is { } message)
                     {
-                        queue.TryEnqueue(new MessageWork(message));
+                        // Admission (rate limit, then a place in the shared stage) happens here, before any typing or REST call.
+                        responder.Admit(message, stoppingToken);
                     }
 
                     break;
@@ -380,8 +429,8 @@ internal sealed class DiscordGatewayService(
                         return;
                     }
 
-                    var wait = Backoff(attempt, RegistrationRetryBase, MaxRegistrationRetry);
-                    Log.CommandRegistrationRetry(logger, wait);
+                    var wait = _policy.Backoff(attempt, RegistrationRetryBase, MaxRegistrationRetry);
+                    Log.CommandRegistrationRetry(logger, Durations.Human(wait));
                     await Task.Delay(wait, time, ct);
                 }
             }
@@ -441,44 +490,21 @@ internal sealed class DiscordGatewayService(
     private Task SendHeartbeatAsync(GatewaySocket socket, CancellationToken cancellationToken) =>
         socket.SendAsync(new GatewayPayload<long?>(GatewayOpcode.Heartbeat, _session.Sequence), cancellationToken);
 
-    private Outcome Closed(GatewaySocket socket, ConnectionState state)
+    private Outcome Closed(GatewaySocket socket, ConnectionState state, CancellationToken stoppingToken)
     {
         var code = socket.CloseCode;
         var action = GatewayCloseCodes.ActionFor(code);
-        if (action == CloseAction.Stop)
+        if (action == CloseAction.Stop && !stoppingToken.IsCancellationRequested)
         {
             return new Outcome(Stop: true, CloseCode: code);
         }
 
-        Log.GatewayClosed(logger, code, socket.CloseDescription, action == CloseAction.Resume && _session.CanResume);
-        return new Outcome(FreshSession: action == CloseAction.Identify, Established: state.Established);
-    }
-
-    // Identify is limited by max_concurrency per 5 s, and every fresh session counts towards the daily limit.
-    private async Task WaitForIdentifySlotAsync(CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        if (_lastIdentify is { } last && now - last < IdentifySpacing)
+        if (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(IdentifySpacing - (now - last), time, cancellationToken);
+            Log.GatewayClosed(logger, code, socket.CloseDescription, action == CloseAction.Resume && _session.CanResume);
         }
 
-        _lastIdentify = time.GetUtcNow();
-    }
-
-    /// <summary>
-    /// Exponential backoff with jitter: zero for <paramref name="attempt"/> ≤ 0, else a ceiling of
-    /// <paramref name="baseDelay"/> × 2^(attempt − 1) (at most <paramref name="max"/>), of which 50–100 % is waited.
-    /// </summary>
-    private TimeSpan Backoff(int attempt, TimeSpan baseDelay, TimeSpan max)
-    {
-        if (attempt <= 0)
-        {
-            return TimeSpan.Zero;
-        }
-
-        var ceiling = TimeSpan.FromSeconds(Math.Min(max.TotalSeconds, baseDelay.TotalSeconds * Math.Pow(2, Math.Min(attempt - 1, 20))));
-        return ceiling * (0.5 + (jitter.Next() / 2));
+        return new Outcome(FreshSession: action == CloseAction.Identify, Established: state.Established, UpFor: state.UpFor(time.GetUtcNow()));
     }
 
     private Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
@@ -488,7 +514,7 @@ internal sealed class DiscordGatewayService(
             return Task.CompletedTask;
         }
 
-        Log.Backoff(logger, delay);
+        Log.Backoff(logger, Durations.Human(delay));
         return Task.Delay(delay, time, cancellationToken);
     }
 
@@ -504,7 +530,7 @@ internal sealed class DiscordGatewayService(
     }
 
     /// <summary>How a connection ended and what the next one should do.</summary>
-    private sealed record Outcome(bool Stop = false, int? CloseCode = null, bool FreshSession = false, bool Established = false, TimeSpan? Delay = null);
+    private sealed record Outcome(bool Stop = false, int? CloseCode = null, bool FreshSession = false, bool Established = false, TimeSpan? Delay = null, TimeSpan? UpFor = null);
 
     /// <summary>Per-connection state: a new connection never inherits a missing ACK from the old one.</summary>
     private sealed class ConnectionState
@@ -515,6 +541,9 @@ internal sealed class DiscordGatewayService(
 
         public volatile bool Established;
 
+        /// <summary>Set when READY/RESUMED did not come within the ready timeout.</summary>
+        public volatile bool TimedOut;
+
         /// <summary>When READY or RESUMED arrived; written by the receive loop only.</summary>
         public DateTimeOffset? EstablishedAt { get; private set; }
 
@@ -523,6 +552,8 @@ internal sealed class DiscordGatewayService(
             EstablishedAt ??= now;
             Established = true;
         }
+
+        public TimeSpan? UpFor(DateTimeOffset now) => EstablishedAt is { } at ? now - at : null;
 
         public bool TryBeginBeat() => Interlocked.Exchange(ref _awaitingAck, 1) == 0;
 

@@ -18,6 +18,7 @@ internal sealed class DiscordResponder(
     IServiceScopeFactory scopes,
     DiscordRestClient rest,
     DiscordWorkQueue queue,
+    AnsweringStage stage,
     IOptions<DiscordOptions> options,
     TimeProvider time,
     ILogger<DiscordResponder> logger)
@@ -40,12 +41,42 @@ internal sealed class DiscordResponder(
         new("sources", "List the articles the answers come from"),
     ];
 
-    public Task HandleAsync(DiscordWork work, CancellationToken cancellationToken) => work switch
+    /// <summary>How long a reply may still take once an answer was cancelled by shutdown (the apology).</summary>
+    private static readonly TimeSpan ApologyDeadline = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Admission for a message, on arrival and before any REST call: the per-user rate limit, then a place in the shared
+    /// answering stage. A refused question gets a short reply (rate-limit notice once, or "busy") instead of silence;
+    /// nothing here waits on the network, so the gateway receive loop never blocks.
+    /// </summary>
+    public void Admit(IncomingMessage message, CancellationToken stoppingToken)
     {
-        MessageWork message => AnswerMessageAsync(message.Message, cancellationToken),
-        AskWork ask => AnswerAskAsync(ask, cancellationToken),
-        _ => Task.CompletedTask,
-    };
+        using var scope = scopes.CreateScope();
+        var pipeline = scope.ServiceProvider.GetRequiredService<ChatPipeline>();
+        var userKey = DiscordEvents.UserKey(message.AuthorId);
+        var question = new IncomingQuestion(userKey, message.ConversationKey, message.Text);
+        if (pipeline.Admit(question) is { } refused)
+        {
+            if (Render(refused) is { } notice)
+            {
+                queue.Run("rate-limit notice", ct => ReplyAsync(message, notice, ct), stoppingToken);
+            }
+
+            return;
+        }
+
+        switch (stage.TryRun(userKey, ct => AnswerMessageAsync(message, ct)))
+        {
+            case Admission.Busy:
+                Log.Busy(logger, userKey);
+                var busy = DiscordMessageRenderer.Notice(ChatPipeline.Busy(message.Text).Text);
+                queue.Run("busy notice", ct => ReplyAsync(message, busy, ct), stoppingToken);
+                break;
+        }
+    }
+
+    private async Task ReplyAsync(IncomingMessage to, MessagePayload payload, CancellationToken cancellationToken) =>
+        await rest.CreateMessageAsync(to.ChannelId, payload with { MessageReference = new MessageReference(to.Id) }, cancellationToken);
 
     /// <summary>Registers the slash commands; false (logged) when Discord refused or could not be reached.</summary>
     public async Task<bool> RegisterCommandsAsync(string applicationId, CancellationToken cancellationToken)
@@ -80,14 +111,16 @@ internal sealed class DiscordResponder(
         switch (interaction.CommandName)
         {
             case "ask":
-                await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred, cancellationToken);
-                if (!queue.TryEnqueue(new AskWork(interaction, time.GetUtcNow())))
-                {
-                    await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, DiscordMessageRenderer.Notice(Sorry), cancellationToken);
-                }
-
+                await AcknowledgeAskAsync(interaction, labels, cancellationToken);
                 break;
             case "sources":
+                // Commands go through the same flood guard as questions.
+                if (Pipeline().Admit(new IncomingQuestion(DiscordEvents.UserKey(interaction.UserId), "discord:sources", "sources")) is not null)
+                {
+                    await RespondAsync(interaction, DiscordMessageRenderer.Notice(labels.RateLimited, MessagePayload.Ephemeral), cancellationToken);
+                    break;
+                }
+
                 using (var scope = scopes.CreateScope())
                 {
                     var catalog = scope.ServiceProvider.GetRequiredService<IArticleCatalog>();
@@ -101,24 +134,73 @@ internal sealed class DiscordResponder(
         }
     }
 
+    /// <summary>
+    /// /ask: admitted (rate limit, a place in the stage) before anything else. Refused: an ephemeral notice as the
+    /// interaction's only response. Accepted: deferred at once (the 3-second deadline), answered by the stage later.
+    /// </summary>
+    private async Task AcknowledgeAskAsync(IncomingInteraction interaction, AnswerLabels labels, CancellationToken cancellationToken)
+    {
+        var userKey = DiscordEvents.UserKey(interaction.UserId);
+        var conversation = DiscordEvents.AskConversation(interaction.ChannelId, interaction.UserId);
+        if (Pipeline().Admit(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty)) is { } refused)
+        {
+            var text = refused is ChatReply.Notice notice ? notice.Text : labels.RateLimited;
+            await RespondAsync(interaction, DiscordMessageRenderer.Notice(text, MessagePayload.Ephemeral), cancellationToken);
+            return;
+        }
+
+        var deferred = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var work = new AskWork(interaction, time.GetUtcNow());
+        switch (stage.TryRun(userKey, ct => AnswerAskAsync(work, deferred.Task, ct)))
+        {
+            case Admission.Accepted:
+                try
+                {
+                    await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred, cancellationToken);
+                    deferred.TrySetResult(true);
+                }
+                catch
+                {
+                    deferred.TrySetResult(false);
+                    throw;
+                }
+
+                break;
+            default:
+                Log.Busy(logger, userKey);
+                var busy = ChatPipeline.Busy(interaction.Question ?? string.Empty).Text;
+                await RespondAsync(interaction, DiscordMessageRenderer.Notice(busy, MessagePayload.Ephemeral), cancellationToken);
+                break;
+        }
+    }
+
+    // The pipeline is a core singleton; resolved on use so the adapter's options are validated before anything else is needed.
+    private ChatPipeline Pipeline()
+    {
+        using var scope = scopes.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<ChatPipeline>();
+    }
+
     private Task RespondAsync(IncomingInteraction interaction, MessagePayload message, CancellationToken cancellationToken) =>
         rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Message(message), cancellationToken);
 
+    /// <summary>Runs in the answering stage: typing only now (after admission), then the answer, then the reply.</summary>
     private async Task AnswerMessageAsync(IncomingMessage message, CancellationToken cancellationToken)
     {
         var userKey = DiscordEvents.UserKey(message.AuthorId);
         Log.Question(logger, userKey, message.GuildId is null ? "a DM" : "guild " + message.GuildId);
         using var scope = scopes.CreateScope();
-        var pipeline = scope.ServiceProvider.GetRequiredService<ChatPipeline>();
+        var scopedPipeline = scope.ServiceProvider.GetRequiredService<ChatPipeline>();
 
         ChatReply reply;
-        await TypingAsync(message.ChannelId, cancellationToken);
-        using (var typing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        try
         {
+            await TypingAsync(message.ChannelId, cancellationToken);
+            using var typing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var typingTask = KeepTypingAsync(message.ChannelId, typing.Token);
             try
             {
-                reply = await pipeline.HandleAsync(new IncomingQuestion(userKey, message.ConversationKey, message.Text), cancellationToken);
+                reply = await scopedPipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, message.ConversationKey, message.Text), cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -131,6 +213,12 @@ internal sealed class DiscordResponder(
                 await typingTask;
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown cut the answer short: the question was accepted, so it gets an apology rather than silence.
+            await ApologiseAsync(ct => ReplyAsync(message, DiscordMessageRenderer.Notice(Sorry), ct));
+            return;
+        }
 
         var payload = Render(reply);
         if (payload is null)
@@ -142,14 +230,22 @@ internal sealed class DiscordResponder(
         Remember(scope.ServiceProvider, reply, message.ConversationKey, sentId);
     }
 
-    private async Task AnswerAskAsync(AskWork work, CancellationToken cancellationToken)
+    /// <summary>Answers an already deferred /ask (as the stage does once it gets a slot).</summary>
+    internal Task AnswerAskAsync(AskWork work, CancellationToken cancellationToken) => AnswerAskAsync(work, Task.FromResult(true), cancellationToken);
+
+    private async Task AnswerAskAsync(AskWork work, Task<bool> deferred, CancellationToken cancellationToken)
     {
         var interaction = work.Interaction;
+        if (!await deferred)
+        {
+            return;
+        }
+
         var age = time.GetUtcNow() - work.ReceivedAt;
         if (age > MaxAskAge)
         {
             // The token is (nearly) expired: answering would waste the answer layer and end in a 401.
-            Log.AskExpired(logger, age);
+            Log.AskExpired(logger, Durations.Human(age));
             return;
         }
 
@@ -157,24 +253,44 @@ internal sealed class DiscordResponder(
         Log.Question(logger, userKey, interaction.GuildId is null ? "a DM (/ask)" : "guild " + interaction.GuildId + " (/ask)");
         var conversation = DiscordEvents.AskConversation(interaction.ChannelId, interaction.UserId);
         using var scope = scopes.CreateScope();
-        var pipeline = scope.ServiceProvider.GetRequiredService<ChatPipeline>();
+        var scopedPipeline = scope.ServiceProvider.GetRequiredService<ChatPipeline>();
 
         ChatReply reply;
         try
         {
-            reply = await pipeline.HandleAsync(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty), cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            reply = await scopedPipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty), cancellationToken);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A deferred interaction must be resolved, or the user sees "thinking…" until Discord says the application did not respond.
+            await ApologiseAsync(ct => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, DiscordMessageRenderer.Notice(Sorry), ct));
+            return;
+        }
+        catch (Exception exception)
         {
             Log.HandlerFailed(logger, exception, "slash command");
             reply = new ChatReply.Notice(Sorry, AnswerLanguage.English);
         }
 
-        // A deferred interaction must be resolved, or the user sees "thinking…" until it fails.
         var payload = Render(reply)
             ?? DiscordMessageRenderer.Notice(DiscordMessageRenderer.LabelsForLocale(interaction.Locale).RateLimited);
         var sentId = await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, payload, cancellationToken);
         Remember(scope.ServiceProvider, reply, conversation, sentId);
+    }
+
+    /// <summary>Sends an apology with its own short deadline (the work's own token is already cancelled).</summary>
+    private async Task ApologiseAsync(Func<CancellationToken, Task> send)
+    {
+        using var deadline = new CancellationTokenSource(ApologyDeadline, time);
+        try
+        {
+            await send(deadline.Token);
+        }
+        catch (Exception exception)
+        {
+            Log.HandlerFailed(logger, exception, "shutdown apology");
+        }
     }
 
     private static MessagePayload? Render(ChatReply reply) => reply switch

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace BubbleBot.Discord.Handling;
@@ -13,30 +12,12 @@ internal sealed record MessageWork(IncomingMessage Message) : DiscordWork("messa
 internal sealed record AskWork(IncomingInteraction Interaction, DateTimeOffset ReceivedAt) : DiscordWork("slash command");
 
 /// <summary>
-/// The adapter's background work: a bounded queue of answers worked by a few consumers, and short tracked tasks
-/// (interaction acknowledgements, command registration) that must not wait behind answers.
+/// Short tracked tasks that must not wait behind answers (interaction acknowledgements, notices, command
+/// registration). Answers themselves run in the shared <see cref="BubbleBot.Core.Chat.AnsweringStage"/>.
 /// </summary>
 internal sealed class DiscordWorkQueue(ILogger<DiscordWorkQueue> logger)
 {
-    public const int Capacity = 256;
-    public const int Workers = 4;
-
-    private readonly Channel<DiscordWork> _queue = Channel.CreateBounded<DiscordWork>(
-        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = false });
-
     private readonly ConcurrentDictionary<Task, byte> _running = new();
-
-    /// <summary>Never blocks: when the queue is full the item is dropped and logged.</summary>
-    public bool TryEnqueue(DiscordWork work)
-    {
-        if (_queue.Writer.TryWrite(work))
-        {
-            return true;
-        }
-
-        Log.QueueFull(logger, work.Kind);
-        return false;
-    }
 
     /// <summary>Runs <paramref name="work"/> now, off the caller's thread; failures are logged, never thrown.</summary>
     public void Run(string kind, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
@@ -59,37 +40,5 @@ internal sealed class DiscordWorkQueue(ILogger<DiscordWorkQueue> logger)
         _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
     }
 
-    public Task StartWorkers(Func<DiscordWork, CancellationToken, Task> handle, CancellationToken cancellationToken) =>
-        Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(() => WorkAsync(handle, cancellationToken), CancellationToken.None)));
-
-    /// <summary>No more work will come; workers finish what is queued.</summary>
-    public void Complete() => _queue.Writer.TryComplete();
-
     public Task WhenTrackedDone() => Task.WhenAll(_running.Keys);
-
-    private async Task WorkAsync(Func<DiscordWork, CancellationToken, Task> handle, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var work in _queue.Reader.ReadAllAsync(cancellationToken))
-            {
-                try
-                {
-                    await handle(work, cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception exception)
-                {
-                    // One bad question never stops the worker.
-                    Log.HandlerFailed(logger, exception, work.Kind);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
 }

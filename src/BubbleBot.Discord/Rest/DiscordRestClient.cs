@@ -1,3 +1,4 @@
+using BubbleBot.Core.Chat;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -21,7 +22,11 @@ internal sealed class DiscordRestClient(
     public const string HttpClientName = "BubbleBot.Discord";
     public const string UserAgent = "DiscordBot (https://github.com/bubblebot, 1.0)";
 
-    private const int Max429Retries = 3;
+    /// <summary>Total retry_after a single call may wait through before it gives up (interaction tokens last 15 minutes).</summary>
+    private static readonly TimeSpan MaxRateLimitWait = TimeSpan.FromMinutes(10);
+
+    /// <summary>A Cloudflare 429 (HTML, no JSON) means the IP is blocked: when it names no Retry-After, wait this long.</summary>
+    private static readonly TimeSpan CloudflareDefaultWait = TimeSpan.FromSeconds(60);
     private const int Max5xxRetries = 3;
     private static readonly TimeSpan ServerErrorBaseDelay = TimeSpan.FromSeconds(1);
 
@@ -42,8 +47,9 @@ internal sealed class DiscordRestClient(
         using var _ = await SendAsync(HttpMethod.Put, path, route, commands, cancellationToken);
     }
 
+    /// <summary>Shows "typing…"; skipped (a courtesy, not worth the risk) once invalid requests pile up.</summary>
     public Task TriggerTypingAsync(string channelId, CancellationToken cancellationToken) =>
-        SendAndForgetAsync(HttpMethod.Post, $"channels/{channelId}/typing", new RestRoute(RestRoute.TypingTemplate, channelId), null, cancellationToken);
+        !limits.InvalidRequests.OptionalCallsAllowed ? Task.CompletedTask : SendAndForgetAsync(HttpMethod.Post, $"channels/{channelId}/typing", new RestRoute(RestRoute.TypingTemplate, channelId), null, cancellationToken);
 
     /// <summary>Posts a message and returns its id.</summary>
     public async Task<string?> CreateMessageAsync(string channelId, MessagePayload message, CancellationToken cancellationToken)
@@ -69,28 +75,54 @@ internal sealed class DiscordRestClient(
         using var _ = await SendAsync(method, path, route, body, cancellationToken);
     }
 
+    /// <summary>
+    /// One REST call by Discord's rules. The per-route gate is held only for the HTTP exchange itself, never through a
+    /// wait: a bucket wait, a 429's retry_after or a 5xx back-off happens outside it, so other routes and channels
+    /// (and the callers behind this one) are never blocked by a rate-limited route. A 429 is retried, honouring
+    /// retry_after, while the total wait stays within <see cref="MaxRateLimitWait"/>, so a rate-limited answer is
+    /// delayed rather than lost.
+    /// </summary>
     private async Task<JsonDocument?> SendAsync(HttpMethod method, string path, RestRoute route, object? body, CancellationToken cancellationToken)
     {
         var payload = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), DiscordJson.Options);
-        var gate = limits.GateFor(route);
-        await gate.WaitAsync(cancellationToken);
-        try
+        var rateLimitedFor = TimeSpan.Zero;
+        var serverErrors = 0;
+        while (true)
         {
-            var rateLimited = 0;
-            var serverErrors = 0;
-            while (true)
+            if (limits.Unauthorized)
             {
-                if (limits.Unauthorized)
-                {
-                    // After a 401 every call would fail the same way, and repeated 401s get the IP banned.
-                    throw new DiscordApiException(HttpStatusCode.Unauthorized, null, "the bot token was rejected earlier; not calling Discord again");
-                }
+                // After a 401 every call would fail the same way, and repeated 401s get the IP banned.
+                throw new DiscordApiException(HttpStatusCode.Unauthorized, null, "the bot token was rejected earlier; not calling Discord again");
+            }
 
-                var wait = limits.DelayFor(route);
-                if (wait > TimeSpan.Zero)
+            if (!limits.InvalidRequests.CallsAllowed && !route.IsInteraction)
+            {
+                var count = limits.InvalidRequests.Count;
+                Log.InvalidRequestLimit(logger, count);
+                throw new DiscordApiException(HttpStatusCode.TooManyRequests, null, $"held back: {count} invalid requests in 10 minutes");
+            }
+
+            var wait = limits.DelayFor(route);
+            if (wait > TimeSpan.Zero)
+            {
+                Log.BucketWait(logger, route.Template, Durations.Human(wait));
+                await Task.Delay(wait, time, cancellationToken);
+                continue;
+            }
+
+            var gate = limits.GateFor(route);
+            if (gate is not null)
+            {
+                await gate.WaitAsync(cancellationToken);
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                // Checked again under the gate: the previous holder may have spent the bucket's last slot.
+                if (limits.DelayFor(route) > TimeSpan.Zero)
                 {
-                    Log.BucketWait(logger, route.Template, wait);
-                    await Task.Delay(wait, time, cancellationToken);
+                    continue;
                 }
 
                 using var request = new HttpRequestMessage(method, path);
@@ -100,9 +132,16 @@ internal sealed class DiscordRestClient(
                     request.Content.Headers.ContentType = new("application/json");
                 }
 
-                using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+                response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
                 limits.Update(route, response.Headers);
+            }
+            finally
+            {
+                gate?.Release();
+            }
 
+            using (response)
+            {
                 if (response.IsSuccessStatusCode)
                 {
                     if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0)
@@ -115,13 +154,35 @@ internal sealed class DiscordRestClient(
                 }
 
                 var error = await ReadErrorAsync(response, cancellationToken);
-                switch (response.StatusCode)
+                var status = response.StatusCode;
+                if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    || (status == HttpStatusCode.TooManyRequests && !IsSharedScope(response)))
                 {
-                    case HttpStatusCode.TooManyRequests when rateLimited++ < Max429Retries:
+                    // Discord bans an IP for a while after 10,000 of these in 10 minutes; shared-scope 429s do not count.
+                    limits.InvalidRequests.Record();
+                }
+
+                switch (status)
+                {
+                    case HttpStatusCode.TooManyRequests:
                         var retryAfter = TimeSpan.FromSeconds(Math.Clamp(error.RetryAfter ?? 1, 0, 300));
-                        var global = error.Global || response.Headers.TryGetValues("X-RateLimit-Global", out _);
-                        limits.Block(route, retryAfter, global);
-                        Log.RateLimited(logger, route.Template, retryAfter, global);
+                        var scope = error.IsHtml ? RateLimitScope.Cloudflare
+                            : error.Global || response.Headers.TryGetValues("X-RateLimit-Global", out _) ? RateLimitScope.Global
+                            : RateLimitScope.Route;
+                        if (error.IsHtml && error.RetryAfter is null)
+                        {
+                            retryAfter = CloudflareDefaultWait;
+                        }
+
+                        limits.Block(route, retryAfter, scope);
+                        rateLimitedFor += retryAfter;
+                        if (rateLimitedFor > MaxRateLimitWait)
+                        {
+                            Log.RateLimitGaveUp(logger, route.Template, Durations.Human(rateLimitedFor));
+                            break;
+                        }
+
+                        Log.RateLimited(logger, route.Template, Durations.Human(retryAfter), scope.ToString().ToLowerInvariant());
                         continue;
                     case HttpStatusCode.Unauthorized when route.IsInteraction:
                         // The interaction token expired (15 minutes) or is invalid (code 50027); the bot token is fine.
@@ -137,23 +198,22 @@ internal sealed class DiscordRestClient(
                     case >= HttpStatusCode.InternalServerError when !route.IsIdempotent:
                         // A 5xx does not say whether Discord acted on the request: posting again could post twice.
                         // Message POSTs (and interaction callbacks) are therefore not repeated; the caller gets the error.
-                        Log.ServerErrorNotRetried(logger, route.Template, (int)response.StatusCode);
+                        Log.ServerErrorNotRetried(logger, route.Template, (int)status);
                         break;
                     case >= HttpStatusCode.InternalServerError when serverErrors++ < Max5xxRetries:
                         var delay = ServerErrorBaseDelay * Math.Pow(2, serverErrors - 1);
-                        Log.ServerError(logger, route.Template, (int)response.StatusCode, serverErrors, delay);
+                        Log.ServerError(logger, route.Template, (int)status, serverErrors, Durations.Human(delay));
                         await Task.Delay(delay, time, cancellationToken);
                         continue;
                 }
 
-                throw new DiscordApiException(response.StatusCode, error.Code, error.Message ?? response.ReasonPhrase ?? "error");
+                throw new DiscordApiException(status, error.Code, error.Message ?? response.ReasonPhrase ?? "error");
             }
         }
-        finally
-        {
-            gate.Release();
-        }
     }
+
+    private static bool IsSharedScope(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-RateLimit-Scope", out var values) && values.FirstOrDefault() == "shared";
 
     private static async Task<ErrorBody> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -163,7 +223,7 @@ internal sealed class DiscordRestClient(
             double? retryAfter = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("retry_after", out var r) && r.ValueKind == JsonValueKind.Number
                 ? r.GetDouble()
                 : null;
-            return new ErrorBody(body.GetInt("code"), body.GetString("message"), retryAfter, body.GetBool("global"));
+            return new ErrorBody(body.GetInt("code"), body.GetString("message"), retryAfter, body.GetBool("global"), IsHtml: false);
         }
         catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
         {
@@ -171,11 +231,13 @@ internal sealed class DiscordRestClient(
             double? retryAfter = response.Headers.RetryAfter?.Delta?.TotalSeconds
                 ?? (response.Headers.TryGetValues("Retry-After", out var values)
                     && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : null);
-            return new ErrorBody(null, null, retryAfter, false);
+            // Discord's own 429s are JSON with an X-RateLimit-Scope header; an HTML (or bare) one comes from Cloudflare.
+            var html = response.Content.Headers.ContentType?.MediaType is { } type && type.Contains("html", StringComparison.OrdinalIgnoreCase);
+            return new ErrorBody(null, null, retryAfter, false, html || !response.Headers.Contains("X-RateLimit-Scope"));
         }
     }
 
-    private sealed record ErrorBody(int? Code, string? Message, double? RetryAfter, bool Global);
+    private sealed record ErrorBody(int? Code, string? Message, double? RetryAfter, bool Global, bool IsHtml);
 }
 
 /// <summary>

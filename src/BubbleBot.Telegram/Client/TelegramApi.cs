@@ -52,7 +52,8 @@ internal sealed class TelegramApi
             }
             catch (Exception exception) when (attempt < attempts && RetryDelay(exception, attempt, cancellationToken) is { } delay)
             {
-                Log.CallRetrying(_logger, exception, method, attempt, delay.TotalSeconds);
+                Log.CallRetrying(_logger, method, attempt, exception.GetType().Name, exception.Message, BubbleBot.Core.Chat.Durations.Human(delay));
+                Log.CallFailedDetail(_logger, exception);
                 await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
             }
         }

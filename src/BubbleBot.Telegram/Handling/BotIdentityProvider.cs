@@ -11,7 +11,13 @@ internal sealed class BotIdentityProvider(TelegramApi api, IOptions<TelegramOpti
     private readonly SemaphoreSlim _gate = new(1, 1);
     private BotIdentity? _identity;
 
-    public async Task<BotIdentity> GetAsync(CancellationToken cancellationToken)
+    /// <summary>Who the bot is, once getMe has answered; null before.</summary>
+    public BotIdentity? Known => Volatile.Read(ref _identity);
+
+    public Task<BotIdentity> GetAsync(CancellationToken cancellationToken) => GetAsync(options.Value.SendAttempts, cancellationToken);
+
+    /// <summary>getMe with up to <paramref name="attempts"/> tries (start-up retries in its own loop with one try each).</summary>
+    public async Task<BotIdentity> GetAsync(int attempts, CancellationToken cancellationToken)
     {
         if (_identity is { } known)
         {
@@ -23,7 +29,7 @@ internal sealed class BotIdentityProvider(TelegramApi api, IOptions<TelegramOpti
         {
             if (_identity is null)
             {
-                var me = await api.CallAsync("getMe", static (client, ct) => client.GetMe(ct), options.Value.SendAttempts, cancellationToken).ConfigureAwait(false);
+                var me = await api.CallAsync("getMe", static (client, ct) => client.GetMe(ct), attempts, cancellationToken).ConfigureAwait(false);
                 _identity = new BotIdentity(me.Id, me.Username ?? string.Empty);
             }
 

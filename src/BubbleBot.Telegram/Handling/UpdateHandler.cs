@@ -19,6 +19,7 @@ internal sealed class UpdateHandler(
     TelegramApi api,
     BotIdentityProvider identity,
     ChatPipeline pipeline,
+    AnsweringStage stage,
     ConversationMemory memory,
     IArticleCatalog catalog,
     IOptions<TelegramOptions> options,
@@ -28,42 +29,48 @@ internal sealed class UpdateHandler(
     // Telegram shows "typing" for about five seconds; renew it a little sooner while the answer is prepared.
     private static readonly TimeSpan TypingRenewal = TimeSpan.FromSeconds(4);
 
-    public async Task HandleAsync(Update update, CancellationToken cancellationToken)
+    private static readonly TimeSpan ApologyDeadline = TimeSpan.FromSeconds(5);
+
+    /// <summary>Does what admission decided; a question runs in its reserved place in the shared answering stage.</summary>
+    public async Task HandleAsync(TelegramWork work, CancellationToken cancellationToken)
     {
-        if (update.Message is not { } message)
+        switch (work)
         {
-            return;
-        }
-
-        if (message.From is not { } from || from.IsBot)
-        {
-            Log.IgnoredBot(logger, message.From?.Id ?? 0, message.Chat.Id);
-            return;
-        }
-
-        var allowed = options.Value.AllowedChatIds;
-        if (allowed.Count > 0 && !allowed.Contains(message.Chat.Id))
-        {
-            Log.ChatNotAllowed(logger, message.Chat.Id);
-            return;
-        }
-
-        var bot = await identity.GetAsync(cancellationToken).ConfigureAwait(false);
-        switch (MessageRouter.Route(message, bot))
-        {
-            case Route.Command { Kind: BotCommandKind.Help }:
-                await SendAsync(message, TelegramRenderer.Help(catalog.Articles, LanguageOf(from), bot.Username), cancellationToken).ConfigureAwait(false);
+            case TelegramWork.Notice notice:
+                await SendAsync(notice.Message, notice.Text, cancellationToken).ConfigureAwait(false);
                 break;
-            case Route.Command { Kind: BotCommandKind.Sources }:
-                await SendAsync(message, TelegramRenderer.Sources(catalog.Articles, LanguageOf(from)), cancellationToken).ConfigureAwait(false);
+            case TelegramWork.Command command:
+                var bot = await identity.GetAsync(cancellationToken).ConfigureAwait(false);
+                var html = command.Kind == BotCommandKind.Help
+                    ? TelegramRenderer.Help(catalog.Articles, command.Language, bot.Username)
+                    : TelegramRenderer.Sources(catalog.Articles, command.Language);
+                await SendAsync(command.Message, html, cancellationToken).ConfigureAwait(false);
                 break;
-            case Route.Question question:
-                await AnswerAsync(message, from, question, cancellationToken).ConfigureAwait(false);
+            case TelegramWork.Question question:
+                await stage.RunReservedAsync(
+                    question.Ticket,
+                    ct => AnswerOrApologiseAsync(question.Message, question.UserKey, question.Route, cancellationToken, ct),
+                    cancellationToken).ConfigureAwait(false);
                 break;
         }
     }
 
-    private async Task AnswerAsync(Message message, User from, Route.Question question, CancellationToken cancellationToken)
+    // Cancelled by the drain deadline (not by the update's own time limit): the accepted question still gets an apology.
+    private async Task AnswerOrApologiseAsync(Message message, string userKey, Route.Question question, CancellationToken updateToken, CancellationToken stageToken)
+    {
+        try
+        {
+            stageToken.ThrowIfCancellationRequested();
+            await AnswerAsync(message, userKey, question, stageToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stageToken.IsCancellationRequested && !updateToken.IsCancellationRequested)
+        {
+            using var deadline = new CancellationTokenSource(ApologyDeadline, time);
+            await SendAsync(message, TelegramRenderer.Notice(Apology(question.Text)), deadline.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AnswerAsync(Message message, string userKey, Route.Question question, CancellationToken cancellationToken)
     {
         Log.Answering(logger, message.Id, message.Chat.Id, message.Chat.Type.ToString());
         var conversation = ConversationKey(message, question.ReplyToBot);
@@ -75,7 +82,7 @@ internal sealed class UpdateHandler(
             var indicator = KeepTypingAsync(message.Chat.Id, typing.Token);
             try
             {
-                reply = await pipeline.HandleAsync(new IncomingQuestion($"telegram:{from.Id}", conversation, question.Text), cancellationToken).ConfigureAwait(false);
+                reply = await pipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, question.Text), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -151,12 +158,26 @@ internal sealed class UpdateHandler(
         return ids;
     }
 
-    private Task<Message> SendPartAsync(Message to, string text, ParseMode parseMode, CancellationToken cancellationToken) =>
+    private async Task<Message> SendPartAsync(Message to, string text, ParseMode parseMode, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendPartToAsync(to.Chat.Id, to, text, parseMode, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApiRequestException exception) when (exception.Parameters?.MigrateToChatId is { } newChatId)
+        {
+            // The group became a supergroup with a new id while the answer was prepared: send it there.
+            Log.ChatMigrated(logger, to.Chat.Id, newChatId);
+            return await SendPartToAsync(newChatId, to, text, parseMode, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task<Message> SendPartToAsync(long chatId, Message to, string text, ParseMode parseMode, CancellationToken cancellationToken) =>
         // A network failure after Telegram accepted the message can send it twice; a lost answer would be worse.
         api.CallAsync(
             "sendMessage",
             (client, ct) => client.SendMessage(
-                to.Chat.Id,
+                chatId,
                 text,
                 parseMode: parseMode,
                 replyParameters: new ReplyParameters { MessageId = to.Id, AllowSendingWithoutReply = true },
@@ -217,7 +238,7 @@ internal sealed class UpdateHandler(
     private static string MessageKey(long chatId, int messageId) => $"telegram:message:{chatId}:{messageId}";
 
     /// <summary>Framing language for commands, which carry no question to detect it from.</summary>
-    private static AnswerLanguage LanguageOf(User user) => user.LanguageCode?.ToLowerInvariant() switch
+    internal static AnswerLanguage LanguageOf(User? user) => user?.LanguageCode?.ToLowerInvariant() switch
     {
         "zh-hant" or "zh-tw" or "zh-hk" or "zh-mo" => AnswerLanguage.TraditionalChinese,
         { } code when code.StartsWith("zh", StringComparison.Ordinal) => AnswerLanguage.SimplifiedChinese,

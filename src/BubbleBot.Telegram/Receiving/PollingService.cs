@@ -1,3 +1,4 @@
+using BubbleBot.Core.Chat;
 using BubbleBot.Telegram.Client;
 using BubbleBot.Telegram.Configuration;
 using BubbleBot.Telegram.Handling;
@@ -5,28 +6,31 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
+using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types.Enums;
 
 namespace BubbleBot.Telegram.Receiving;
 
 /// <summary>
 /// Long polling with our own getUpdates loop rather than the library's StartReceiving (which asks for more only after
-/// its handler returned): every received update is handed to <see cref="UpdateDispatcher"/>, which answers it in the
-/// background, so a slow answer does not hold up the other chats of its batch. The offset confirms only what was
-/// handled (<see cref="OffsetTracker"/>): it stays at the lowest unfinished update_id, so a crash re-delivers what was
-/// still in flight. Because the Bot API returns at most <c>Telegram:PollingLimit</c> updates from the offset, newer
-/// updates are fetched only once the lowest unfinished one is done; an update given up by
-/// <c>Telegram:UpdateTimeoutSeconds</c> counts as done, which bounds that wait.
+/// its handler returned): every received update is handed to <see cref="UpdateDispatcher"/>, which admits it and
+/// answers it in the background. The offset moves past an update as soon as the dispatcher accepted it, so one slow
+/// chat never holds back the others; while the dispatcher is full the offset stays and Telegram keeps the rest.
+/// Start-up (deleteWebhook, getMe) is retried with back-off for as long as it takes, except when Telegram says the
+/// token is wrong (401/404): then the adapter reports a permanent failure.
 /// </summary>
 internal sealed class PollingService(
     TelegramApi api,
     UpdateDispatcher dispatcher,
     BotIdentityProvider identity,
+    AdapterHealth health,
     IOptions<TelegramOptions> options,
     ILogger<PollingService> logger) : BackgroundService
 {
-    // While an answer is in flight getUpdates returns its update again at once; poll at this pace (or on progress) instead of spinning.
-    private static readonly TimeSpan PendingPollInterval = TimeSpan.FromSeconds(1);
+    public const string AdapterName = "Telegram";
+
+    // While the dispatcher is full, poll again on progress or at this pace.
+    private static readonly TimeSpan FullPollInterval = TimeSpan.FromSeconds(1);
     private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message];
 
     private readonly OffsetTracker _offset = new();
@@ -40,7 +44,8 @@ internal sealed class PollingService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!await PrepareAsync(stoppingToken).ConfigureAwait(false))
+        health.Report(AdapterName, AdapterState.Starting);
+        if (!await StartupCalls.PrepareAsync(api, identity, health, AdapterName, "long polling", PrepareCallAsync, logger, stoppingToken).ConfigureAwait(false))
         {
             return;
         }
@@ -51,32 +56,37 @@ internal sealed class PollingService(
         {
             try
             {
-                var waitForNews = !_offset.HasPending;
-                var progress = _offset.NextProgress();
+                var progress = dispatcher.NextProgress();
                 var updates = await api.Client.GetUpdates(
                     _offset.Offset,
                     settings.PollingLimit,
-                    waitForNews ? settings.PollingTimeoutSeconds : 0,
+                    settings.PollingTimeoutSeconds,
                     AllowedUpdates,
                     stoppingToken).ConfigureAwait(false);
-                failures = 0;
-
-                var fresh = 0;
-                foreach (var update in updates)
+                if (failures > 0)
                 {
-                    _offset.Received(update.Id);
-                    if (dispatcher.Enqueue(update) is { } handling)
-                    {
-                        _offset.Track(update.Id, handling);
-                        fresh++;
-                    }
+                    health.Report(AdapterName, AdapterState.Connected);
                 }
 
-                if (fresh == 0 && _offset.HasPending)
+                failures = 0;
+
+                var full = false;
+                foreach (var update in updates)
+                {
+                    if (dispatcher.Accept(update) == Acceptance.Full)
+                    {
+                        // Not acknowledged: this update and the ones after it are fetched again once there is room.
+                        full = true;
+                        break;
+                    }
+
+                    _offset.Received(update.Id);
+                }
+
+                if (full)
                 {
                     using var pause = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    var interval = api.DelayAsync(PendingPollInterval, pause.Token);
-                    await Task.WhenAny(progress, interval).ConfigureAwait(false);
+                    await Task.WhenAny(progress, api.DelayAsync(FullPollInterval, pause.Token)).ConfigureAwait(false);
                     await pause.CancelAsync().ConfigureAwait(false);
                     stoppingToken.ThrowIfCancellationRequested();
                 }
@@ -85,12 +95,28 @@ internal sealed class PollingService(
             {
                 break;
             }
+            catch (ApiRequestException exception) when (StartupCalls.IsTokenRejected(exception))
+            {
+                Log.TokenRejected(logger, exception.ErrorCode, "getUpdates");
+                health.Report(AdapterName, AdapterState.FailedPermanently, $"{exception.ErrorCode} on getUpdates: Telegram:Token is wrong or was revoked");
+                return;
+            }
             catch (Exception exception)
             {
-                // Nothing ends this loop but shutdown: a wrong token or a competing poller gets the longest wait.
                 failures++;
-                var delay = api.RetryDelay(exception, failures, stoppingToken) ?? api.MaxDelay;
-                Log.PollFailed(logger, exception, failures, delay.TotalSeconds);
+                health.Report(AdapterName, AdapterState.Reconnecting);
+                var delay = api.RetryDelay(exception, failures, stoppingToken) ?? api.Backoff(failures);
+                if (exception is ApiRequestException { ErrorCode: 409 } conflict)
+                {
+                    // Another instance polls with this token, or a webhook is set: say so plainly, and back off.
+                    Log.Conflict(logger, conflict.Message, Durations.Human(delay));
+                }
+                else
+                {
+                    Log.PollFailed(logger, failures, exception.GetType().Name, exception.Message, Durations.Human(delay));
+                    Log.CallFailedDetail(logger, exception);
+                }
+
                 try
                 {
                     await api.DelayAsync(delay, stoppingToken).ConfigureAwait(false);
@@ -103,29 +129,11 @@ internal sealed class PollingService(
         }
     }
 
-    /// <summary>Removes any webhook (getUpdates answers 409 while one is set) and learns the bot's name.</summary>
-    private async Task<bool> PrepareAsync(CancellationToken stoppingToken)
-    {
-        var attempts = int.MaxValue;
-        try
-        {
-            await api.CallAsync("deleteWebhook", static (client, ct) => client.DeleteWebhook(cancellationToken: ct), attempts, stoppingToken).ConfigureAwait(false);
-            var bot = await identity.GetAsync(stoppingToken).ConfigureAwait(false);
-            Log.Connected(logger, bot.Username, bot.Id, "long polling");
-            return true;
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return false;
-        }
-        catch (Exception exception)
-        {
-            Log.StartupFailed(logger, exception, "deleteWebhook/getMe");
-            return false;
-        }
-    }
+    // getUpdates answers 409 while a webhook is set: remove it first.
+    private static Task PrepareCallAsync(TelegramApi api, CancellationToken cancellationToken) =>
+        api.CallAsync("deleteWebhook", static (client, ct) => client.DeleteWebhook(cancellationToken: ct), 1, cancellationToken);
 
-    /// <summary>Tells Telegram which updates were handled before exit, so a restart does not answer them again.</summary>
+    /// <summary>Tells Telegram which updates were accepted before exit, so a restart does not answer them again.</summary>
     private async Task ConfirmHandledAsync(CancellationToken cancellationToken)
     {
         if (_offset.Offset is not { } offset || cancellationToken.IsCancellationRequested)
@@ -140,11 +148,69 @@ internal sealed class PollingService(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            Log.PollFailed(logger, exception, 1, 0);
+            Log.PollFailed(logger, 1, exception.GetType().Name, exception.Message, "0 s");
         }
         catch (OperationCanceledException)
         {
             // Out of shutdown time; the next start sees the unconfirmed updates again and the duplicates are harmless.
+        }
+    }
+}
+
+/// <summary>The start-up calls both receiving modes make, retried until they succeed or the token is refused.</summary>
+internal static class StartupCalls
+{
+    /// <summary>401 Unauthorized or 404 Not Found (the Bot API's answer to an unknown token): retrying cannot help.</summary>
+    public static bool IsTokenRejected(ApiRequestException exception) => exception.ErrorCode is 401 or 404;
+
+    public static async Task<bool> PrepareAsync(
+        TelegramApi api,
+        BotIdentityProvider identity,
+        AdapterHealth health,
+        string adapter,
+        string mode,
+        Func<TelegramApi, CancellationToken, Task> first,
+        ILogger logger,
+        CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var method = "setup";
+            try
+            {
+                await first(api, stoppingToken).ConfigureAwait(false);
+                method = "getMe";
+                var bot = await identity.GetAsync(1, stoppingToken).ConfigureAwait(false);
+                Log.Connected(logger, bot.Username, bot.Id, mode);
+                health.Report(adapter, AdapterState.Connected);
+                return true;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (ApiRequestException exception) when (IsTokenRejected(exception))
+            {
+                Log.TokenRejected(logger, exception.ErrorCode, method);
+                health.Report(adapter, AdapterState.FailedPermanently, $"{exception.ErrorCode} on {method}: Telegram:Token is wrong or was revoked");
+                return false;
+            }
+            catch (Exception exception)
+            {
+                // A 502, a timeout, a refused connection: Telegram (or the network) will be back; keep trying.
+                health.Report(adapter, AdapterState.Reconnecting);
+                var delay = api.RetryDelay(exception, attempt, stoppingToken) ?? api.Backoff(attempt);
+                Log.StartupRetry(logger, method, attempt, exception.GetType().Name, exception.Message, Durations.Human(delay));
+                Log.CallFailedDetail(logger, exception);
+                try
+                {
+                    await api.DelayAsync(delay, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ using Telegram.Bot.Types;
 
 namespace BubbleBot.Telegram.Receiving;
 
-/// <summary>Accepts Telegram's webhook POSTs: checks the secret header, then queues the update and answers 200 at once.</summary>
+/// <summary>Accepts Telegram's webhook POSTs: checks the secret header, admits the update into the bounded dispatcher, then answers 200.</summary>
 internal static class WebhookEndpoint
 {
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
@@ -55,8 +55,17 @@ internal static class WebhookEndpoint
             return;
         }
 
-        // Answer at once: Telegram waits for the 200 before sending this chat's next update. A redelivery is dropped as a repeat.
-        _ = services.GetRequiredService<UpdateDispatcher>().Enqueue(update);
+        // Acknowledged once accepted into the bounded dispatcher (admission done, work queued), not once answered:
+        // Telegram waits for the 200 before sending this chat's next update. When there is no room (or the bot is still
+        // starting) the answer is 503 and Telegram delivers the update again later, so nothing acknowledged is dropped
+        // for lack of room. A redelivery of an accepted update is recognised as a repeat.
+        if (services.GetRequiredService<UpdateDispatcher>().Accept(update) == Acceptance.Full)
+        {
+            Log.WebhookFull(logger, update.Id);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 

@@ -1,3 +1,4 @@
+using BubbleBot.Core.Chat;
 using BubbleBot.Telegram.Client;
 using BubbleBot.Telegram.Configuration;
 using BubbleBot.Telegram.Handling;
@@ -14,6 +15,7 @@ internal sealed class WebhookService(
     TelegramApi api,
     UpdateDispatcher dispatcher,
     BotIdentityProvider identity,
+    AdapterHealth health,
     IOptions<TelegramOptions> options,
     ILogger<WebhookService> logger) : BackgroundService
 {
@@ -25,25 +27,22 @@ internal sealed class WebhookService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        health.Report(PollingService.AdapterName, AdapterState.Starting);
         var settings = options.Value;
-        try
-        {
-            // The webhook stays set on shutdown: Telegram keeps the updates until the bot is back.
-            await api.CallAsync(
+
+        // The webhook stays set on shutdown: Telegram keeps the updates until the bot is back.
+        await StartupCalls.PrepareAsync(
+            api,
+            identity,
+            health,
+            PollingService.AdapterName,
+            "webhook",
+            (client, ct) => client.CallAsync(
                 "setWebhook",
-                (client, ct) => client.SetWebhook(settings.WebhookUrl!, allowedUpdates: [UpdateType.Message], secretToken: settings.WebhookSecret, cancellationToken: ct),
-                int.MaxValue,
-                stoppingToken).ConfigureAwait(false);
-            Log.WebhookSet(logger, WebhookEndpoint.PathOf(settings));
-            var bot = await identity.GetAsync(stoppingToken).ConfigureAwait(false);
-            Log.Connected(logger, bot.Username, bot.Id, "webhook");
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception exception)
-        {
-            Log.WebhookRefused(logger, exception);
-        }
+                (bot, token) => bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: [UpdateType.Message], secretToken: settings.WebhookSecret, cancellationToken: token),
+                1,
+                ct),
+            logger,
+            stoppingToken).ConfigureAwait(false);
     }
 }

@@ -37,7 +37,8 @@ public sealed class BotHarness : IAsyncDisposable
 
     internal DiscordGatewayService Gateway => Host.Services.GetServices<IHostedService>().OfType<DiscordGatewayService>().Single();
 
-    public static async Task<BotHarness> StartAsync(IDictionary<string, string?>? settings = null, bool start = true, double jitter = 0.5)
+    public static async Task<BotHarness> StartAsync(
+        IDictionary<string, string?>? settings = null, bool start = true, double jitter = 0.5, Action<IServiceCollection>? services = null)
     {
         var discord = await FakeDiscord.StartAsync();
         var time = new SignalingTimeProvider();
@@ -59,6 +60,7 @@ public sealed class BotHarness : IAsyncDisposable
         builder.Services.AddSingleton<IGatewayJitter>(new FixedJitter(jitter));
         builder.AddBubbleBotCore();
         builder.AddDiscord();
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         var harness = new BotHarness(discord, host, time);
         if (start)

@@ -34,6 +34,8 @@ public sealed class FakeDiscord : IAsyncDisposable
     private int _connectionCount;
     private int _requestCount;
     private int _messageIds;
+    private int _stalled;
+    private readonly ConcurrentQueue<RecordedRequest> _all = new();
 
     private FakeDiscord(WebApplication app) => _app = app;
 
@@ -44,6 +46,25 @@ public sealed class FakeDiscord : IAsyncDisposable
     public string GatewayUrl => BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/gateway";
 
     public string ResumeUrl => BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/resume";
+
+    /// <summary>A gateway URL that accepts the TCP connection and the upgrade request but never answers it.</summary>
+    public string StalledGatewayUrl => BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/stall";
+
+    /// <summary>Upgrade requests the stalled endpoint is holding (or held).</summary>
+    public int StalledCount => Volatile.Read(ref _stalled);
+
+    /// <summary>Every REST call so far, in order.</summary>
+    public IReadOnlyList<RecordedRequest> Requests => [.. _all.OrderBy(r => r.Number)];
+
+    /// <summary>A ws:// URL on a port nothing listens on: connections are refused, as by a dead resume_gateway_url.</summary>
+    public static string RefusingUrl()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"ws://127.0.0.1:{port}/resume";
+    }
 
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
@@ -61,6 +82,7 @@ public sealed class FakeDiscord : IAsyncDisposable
         app.Map("/gateway", fake.AcceptAsync);
         app.Map("/resume", fake.AcceptAsync);
         app.Map("/api/v10/{**path}", fake.RestAsync);
+        app.Map("/stall", fake.StallAsync);
         await app.StartAsync();
         fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         return fake;
@@ -108,6 +130,19 @@ public sealed class FakeDiscord : IAsyncDisposable
         await connection.PumpAsync(context.RequestAborted);
     }
 
+    // Holds the upgrade request open until the client gives up, as a gateway behind a broken proxy would.
+    private async Task StallAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _stalled);
+        try
+        {
+            await Task.Delay(System.Threading.Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     private async Task RestAsync(HttpContext context)
     {
         var path = "/" + (string?)context.Request.RouteValues["path"];
@@ -123,6 +158,7 @@ public sealed class FakeDiscord : IAsyncDisposable
 
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var request = new RecordedRequest(context.Request.Method, path, body, headers, Interlocked.Increment(ref _requestCount));
+        _all.Enqueue(request);
         await _requests.Writer.WriteAsync(request);
 
         var reply = Reply(request) ?? DefaultReply(request);

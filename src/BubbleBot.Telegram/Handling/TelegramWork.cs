@@ -1,0 +1,98 @@
+using BubbleBot.Core.Chat;
+using BubbleBot.Core.Text;
+using BubbleBot.Telegram.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Telegram.Bot.Types;
+
+namespace BubbleBot.Telegram.Handling;
+
+/// <summary>What an admitted update asks the handler to do, decided on arrival (before any queue slot or API call).</summary>
+internal abstract record TelegramWork(Message Message)
+{
+    /// <summary>A short notice (the rate-limit or "busy" reply) instead of an answer.</summary>
+    public sealed record Notice(Message Message, string Text) : TelegramWork(Message);
+
+    public sealed record Command(Message Message, AnswerLanguage Language, BotCommandKind Kind) : TelegramWork(Message);
+
+    /// <summary>A question holding a place in the shared answering stage.</summary>
+    public sealed record Question(Message Message, string UserKey, Route.Question Route, AnsweringStage.StageTicket Ticket) : TelegramWork(Message);
+}
+
+/// <summary>
+/// Admission for Telegram, on arrival: who sent it (bots ignored, but an anonymous group admin or a post sent as a
+/// channel answered), the chat allow-list, the route, the per-user flood guard for questions and commands alike, and
+/// a place in the shared answering stage. Nothing here calls Telegram, so it is cheap enough for every update.
+/// </summary>
+internal sealed class TelegramAdmission(
+    IServiceScopeFactory scopes,
+    AnsweringStage stage,
+    IOptions<TelegramOptions> options,
+    ILogger<TelegramAdmission> logger)
+{
+    /// <summary>Telegram's account behind anonymous group admins ("Group" shown as the sender).</summary>
+    public const long GroupAnonymousBotId = 1087968824;
+
+    /// <summary>Null when the update needs nothing from the bot.</summary>
+    public TelegramWork? Admit(Update update, BotIdentity bot)
+    {
+        if (update.Message is not { } message)
+        {
+            return null;
+        }
+
+        // Anonymous admins and posts sent as a channel arrive with sender_chat (and from = GroupAnonymousBot or the
+        // channel's service account); they are people, so they are answered, rate-limited per sender chat.
+        var from = message.From;
+        var senderChat = message.SenderChat;
+        if (senderChat is null && (from is null || from.IsBot))
+        {
+            Log.IgnoredBot(logger, from?.Id ?? 0, message.Chat.Id);
+            return null;
+        }
+
+        var allowed = options.Value.AllowedChatIds;
+        if (allowed.Count > 0 && !allowed.Contains(message.Chat.Id))
+        {
+            Log.ChatNotAllowed(logger, message.Chat.Id);
+            return null;
+        }
+
+        var userKey = senderChat is not null ? $"telegram:chat:{senderChat.Id}" : $"telegram:{from!.Id}";
+        var route = MessageRouter.Route(message, bot);
+        if (route is Route.Ignore)
+        {
+            return null;
+        }
+
+        var text = route is Route.Question q ? q.Text : message.Text ?? string.Empty;
+        using (var scope = scopes.CreateScope())
+        {
+            var pipeline = scope.ServiceProvider.GetRequiredService<ChatPipeline>();
+            switch (pipeline.Admit(new IncomingQuestion(userKey, "telegram:admission", text)))
+            {
+                case ChatReply.Notice notice:
+                    return new TelegramWork.Notice(message, Rendering.TelegramRenderer.Notice(notice.Text));
+                case ChatReply.Silent:
+                    return null;
+            }
+        }
+
+        switch (route)
+        {
+            case Route.Command command:
+                return new TelegramWork.Command(message, UpdateHandler.LanguageOf(from), command.Kind);
+            case Route.Question question:
+                if (stage.TryReserve(userKey, out var ticket) is Admission.Accepted && ticket is not null)
+                {
+                    return new TelegramWork.Question(message, userKey, question, ticket);
+                }
+
+                Log.Busy(logger, message.Chat.Id);
+                return new TelegramWork.Notice(message, Rendering.TelegramRenderer.Notice(ChatPipeline.Busy(question.Text).Text));
+            default:
+                return null;
+        }
+    }
+}
