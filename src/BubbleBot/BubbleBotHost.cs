@@ -43,8 +43,9 @@ public static class BubbleBotHost
             ValidateBeforeStart(app.Services);
             app.MapTelegramWebhook();
             app.MapBotHealth();
+            var appHealth = app.Services.GetService<BubbleBot.Core.Chat.AdapterHealth>();
             await app.RunAsync(cancellationToken);
-            return ExitCode(app.Services);
+            return ExitCode(appHealth);
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = location.Paths.BaseFolder });
@@ -52,8 +53,11 @@ public static class BubbleBotHost
         ComposeBot(builder, console);
         using var host = builder.Build();
         ValidateBeforeStart(host.Services);
+
+        // RunAsync disposes the host: the health registry is taken before, to read how it ended after.
+        var health = host.Services.GetService<BubbleBot.Core.Chat.AdapterHealth>();
         await host.RunAsync(cancellationToken);
-        return ExitCode(host.Services);
+        return ExitCode(health);
     }
 
     /// <summary>
@@ -67,8 +71,7 @@ public static class BubbleBotHost
     }
 
     /// <summary>Non-zero when every configured chat platform failed permanently (the watchdog stopped the host), so a supervisor notices.</summary>
-    private static int ExitCode(IServiceProvider services) =>
-        services.GetService<BubbleBot.Core.Chat.AdapterHealth>()?.ExitCode ?? CommandLine.Ok;
+    private static int ExitCode(BubbleBot.Core.Chat.AdapterHealth? health) => health?.ExitCode ?? CommandLine.Ok;
 
     private static void ComposeBot(IHostApplicationBuilder builder, ConsoleChatIO console)
     {
