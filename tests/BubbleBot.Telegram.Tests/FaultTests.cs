@@ -186,6 +186,33 @@ public sealed class FaultTests : BotApiTest
         }
     }
 
+    [Fact]
+    public async Task Shutdown_past_the_drain_deadline_apologises_for_an_accepted_question()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var host = await TestHosts.StartPollingAsync(Api, services: s =>
+        {
+            s.AddSingleton<TimeProvider>(_clock);
+            TestHosts.Answers(async (request, ct) =>
+            {
+                started.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+                return new Answer(request.Question, "never", false, [], AnswerLanguage.English);
+            })(s);
+        });
+        Api.Deliver(Updates.Private(1, 10, "Is AI a bubble?"));
+        await started.Task.WaitAsync(Bound);
+
+        var stopping = host.StopAsync();
+        await _clock.AdvanceWhenWaitingAsync(TimeSpan.FromSeconds(new AnsweringStageOptions().DrainSeconds));
+        await stopping.WaitAsync(Bound);
+        host.Dispose();
+
+        var reply = Assert.Single(Api.CallsOf("sendMessage"));
+        Assert.Equal(10, reply.ReplyTo);
+        Assert.StartsWith("Sorry, something went wrong while answering", TelegramHtml.AssertValid(reply.Text));
+    }
+
     private Task<IHost> StartPollingAsync() => TestHosts.StartPollingAsync(Api, services: s =>
     {
         s.AddSingleton<TimeProvider>(_clock);
