@@ -62,8 +62,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Telegram webhook set; updates arrive at path {Path}")]
     public static partial void WebhookSet(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "Telegram setWebhook was refused; the bot receives nothing until the configuration is fixed")]
-    public static partial void WebhookRefused(ILogger logger, Exception exception);
+    // 2011 is retired (setWebhook is retried by the start-up loop; a rejected token is 2023); do not reuse it.
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Telegram webhook request refused: {Reason}")]
     public static partial void WebhookRejected(ILogger logger, string reason);
@@ -74,8 +73,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning, Message = "Shutdown timeout reached; {Count} Telegram answer(s) in flight were cancelled")]
     public static partial void DrainAborted(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2015, Level = LogLevel.Error, Message = "Telegram startup call {Method} failed and cannot succeed by retrying; check Telegram:Token and Telegram:ApiBaseUrl")]
-    public static partial void StartupFailed(ILogger logger, Exception exception, string method);
+    // 2015 is retired (start-up calls are retried until they succeed; a rejected token is 2023); do not reuse it.
 
     // 2016 is retired (it was never logged: without a token the adapter registers nothing, not even a logger); do not reuse it.
 

@@ -40,6 +40,8 @@ public sealed class HandshakeTests
             : null;
         await bot.Host.StartAsync();
 
+        // The upgrade request has reached the gateway, which holds it unanswered; then the deadline passes.
+        await bot.Discord.Stalled.WaitAsync(FakeDiscord.Timeout);
         await bot.Time.AdvanceWhenWaitingAsync(DiscordGatewayService.UpgradeTimeout);
 
         // Asked again for the gateway URL, then connected there and identified.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using BubbleBot.Telegram.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BubbleBot.Telegram.Tests;
 
@@ -16,6 +17,9 @@ public sealed class WebhookTests : IAsyncLifetime
         _api = await FakeBotApi.StartAsync();
         (_app, var address) = await TestHosts.StartWebhookAsync(_api);
         _http = new HttpClient { BaseAddress = address };
+
+        // Until getMe has answered, updates are refused with 503 (Telegram delivers them again).
+        await _app.Services.GetRequiredService<BubbleBot.Telegram.Handling.BotIdentityProvider>().GetAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
     }
 
     public async Task DisposeAsync()

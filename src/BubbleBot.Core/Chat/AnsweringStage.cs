@@ -186,12 +186,13 @@ public sealed class AnsweringStage : IDisposable
         var left = pending.Count(t => !t.IsCompleted);
         await _abort.CancelAsync().ConfigureAwait(false);
 
-        // Cancelled work sends its apology with its own short deadline; wait for that, not for ever.
+        // Cancelled work sends its apology with its own short deadline; wait for that, not for ever (nor past the
+        // host's shutdown timeout).
         try
         {
-            await all.WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ConfigureAwait(false);
+            await all.WaitAsync(TimeSpan.FromSeconds(5), _time, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
         }
 

@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace BubbleBot.Discord.Gateway;
 
 /// <summary>
-/// Owns the gateway lifecycle: connect, Hello, heartbeats, Identify or Resume, dispatches, and reconnects by
+/// Owns the gateway lifecycle: connect (with handshake deadlines), Hello, Identify or Resume, and reconnects by
 /// Discord's rules. Events are handed to <see cref="DiscordWorkQueue"/> so this loop never waits on an answer.
-/// A fatal close (bad token, disallowed intents) ends only this service; the host and other platforms keep running.
+/// A fatal close (bad token, disallowed intents) ends this service and is reported to <see cref="AdapterHealth"/>: other
+/// platforms keep running, and when none is left the host exits with code 1.
 /// </summary>
 internal sealed class DiscordGatewayService(
     IOptions<DiscordOptions> options,
@@ -36,14 +37,14 @@ internal sealed class DiscordGatewayService(
     public static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(45);
 
-    private static readonly TimeSpan RegistrationRetryBase = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan MaxRegistrationRetry = TimeSpan.FromMinutes(30);
-
     private readonly GatewaySession _session = new();
     private readonly ReconnectPolicy _policy = new(jitter, time);
+    private GatewayHeartbeat? _heartbeatLoop;
+    private GatewayDispatcher? _dispatcherInstance;
 
-    private int _commandsRegistered;
-    private int _registering;
+    private GatewayHeartbeat Heartbeat => _heartbeatLoop ??= new(_session, jitter, time, logger);
+
+    private GatewayDispatcher Dispatcher => _dispatcherInstance ??= new(_session, responder, queue, health, options, _policy, time, logger);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -230,7 +231,7 @@ internal sealed class DiscordGatewayService(
                 }
 
                 // Started before Identify so the first beat's timer exists before anything else happens.
-                heartbeat = HeartbeatAsync(socket, state, interval, connection);
+                heartbeat = Heartbeat.RunAsync(socket, state, interval, connection);
             }
 
             phase = resume ? "RESUMED" : "READY";
@@ -331,11 +332,11 @@ internal sealed class DiscordGatewayService(
                     _session.Track(s.GetInt64());
                 }
 
-                Dispatch(payload.GetString("t"), payload.TryGetProperty("d", out var d) ? d : default, state, stoppingToken);
+                Dispatcher.Dispatch(payload.GetString("t"), payload.TryGetProperty("d", out var d) ? d : default, state, stoppingToken);
                 return null;
             case GatewayOpcode.Heartbeat:
                 // The gateway asks for a beat now; it does not replace the regular schedule.
-                await SendHeartbeatAsync(socket, cancellationToken);
+                await Heartbeat.SendAsync(socket, cancellationToken);
                 return null;
             case GatewayOpcode.HeartbeatAck:
                 state.Acknowledge();
@@ -354,141 +355,12 @@ internal sealed class DiscordGatewayService(
         }
     }
 
-    private void Dispatch(string? name, JsonElement d, ConnectionState state, CancellationToken stoppingToken)
-    {
-        try
-        {
-            switch (name)
-            {
-                case "READY":
-                    var user = d.GetObject("user");
-                    var applicationId = d.GetObject("application")?.GetString("id") ?? user?.GetString("id") ?? string.Empty;
-                    if (!_session.Ready(d.GetString("session_id"), d.GetString("resume_gateway_url"), user?.GetString("id") ?? string.Empty, applicationId))
-                    {
-                        // Without both, a Resume cannot work: the next connection identifies afresh on the cached gateway URL.
-                        Log.NotResumable(logger);
-                    }
-
-                    state.Establish(time.GetUtcNow());
-                    health.Report(AdapterName, AdapterState.Connected);
-                    Log.Ready(logger, user?.GetString("username") ?? "?", _session.UserId!, applicationId);
-                    RegisterCommands(applicationId, stoppingToken);
-                    break;
-                case "RESUMED":
-                    state.Establish(time.GetUtcNow());
-                    health.Report(AdapterName, AdapterState.Connected);
-                    Log.Resumed(logger, _session.Sequence);
-                    break;
-                case "MESSAGE_CREATE" when _session.UserId is { } botId:
-                    if (DiscordEvents.ParseMessage(d, botId, options.Value) is { } message)
-                    {
-                        // Admission (rate limit, then a place in the shared stage) happens here, before any typing or REST call.
-                        responder.Admit(message, stoppingToken);
-                    }
-
-                    break;
-                case "INTERACTION_CREATE":
-                    if (DiscordEvents.ParseInteraction(d) is { } interaction)
-                    {
-                        // Acknowledged right away on its own task: the 3-second deadline must not wait behind answers.
-                        queue.Run("interaction", ct => responder.AcknowledgeAsync(interaction, ct), stoppingToken);
-                    }
-
-                    break;
-            }
-        }
-        catch (Exception exception)
-        {
-            // One malformed event (or a bug in handling it) never ends the receive loop.
-            Log.DispatchFailed(logger, exception, name ?? "?");
-        }
-    }
-
-    /// <summary>
-    /// Registers the slash commands once per process. The flag is set only after Discord accepted them: a failure
-    /// is retried with backoff (30 s doubling, capped at 30 minutes), and a later READY retries too when no attempt is
-    /// under way.
-    /// </summary>
-    private void RegisterCommands(string applicationId, CancellationToken stoppingToken)
-    {
-        if (applicationId.Length == 0 || Volatile.Read(ref _commandsRegistered) != 0
-            || Interlocked.CompareExchange(ref _registering, 1, 0) != 0)
-        {
-            return;
-        }
-
-        queue.Run("command registration", async ct =>
-        {
-            try
-            {
-                for (var attempt = 1; ; attempt++)
-                {
-                    if (await responder.RegisterCommandsAsync(applicationId, ct))
-                    {
-                        Volatile.Write(ref _commandsRegistered, 1);
-                        return;
-                    }
-
-                    var wait = _policy.Backoff(attempt, RegistrationRetryBase, MaxRegistrationRetry);
-                    Log.CommandRegistrationRetry(logger, Durations.Human(wait));
-                    await Task.Delay(wait, time, ct);
-                }
-            }
-            finally
-            {
-                Volatile.Write(ref _registering, 0);
-            }
-        }, stoppingToken);
-    }
-
     /// <summary><c>heartbeat_interval</c> from Hello, or null when it is missing, not a number, or not a sane duration.</summary>
     private static TimeSpan? HeartbeatInterval(JsonElement hello) =>
         hello.TryGetProperty("heartbeat_interval", out var element) && element.ValueKind == JsonValueKind.Number
             && element.TryGetDouble(out var ms) && double.IsFinite(ms) && ms >= 1 && ms <= int.MaxValue
             ? TimeSpan.FromMilliseconds(ms)
             : null;
-
-    private async Task HeartbeatAsync(GatewaySocket socket, ConnectionState state, TimeSpan interval, CancellationTokenSource connection)
-    {
-        var cancellationToken = connection.Token;
-        try
-        {
-            var next = Task.Delay(interval * jitter.Next(), time, cancellationToken);
-            while (true)
-            {
-                await next;
-                if (!state.TryBeginBeat())
-                {
-                    // No ACK since the previous beat: a half-open connection. Drop it (not with 1000) and resume.
-                    Log.ZombieConnection(logger);
-                    state.Zombie = true;
-                    await socket.CloseAsync(GatewayCloseCodes.ClientReconnect, "heartbeat not acknowledged");
-                    await connection.CancelAsync();
-                    return;
-                }
-
-                // The next timer exists before the beat goes out, so whoever sees the beat may move time on.
-                next = Task.Delay(interval, time, cancellationToken);
-                await SendHeartbeatAsync(socket, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception exception)
-        {
-            // The receive loop sees the broken (here: cancelled) connection and reconnects.
-            if (exception is not (WebSocketException or ObjectDisposedException))
-            {
-                Log.HeartbeatFailed(logger, exception);
-            }
-
-            await connection.CancelAsync();
-        }
-    }
-
-    private Task SendHeartbeatAsync(GatewaySocket socket, CancellationToken cancellationToken) =>
-        socket.SendAsync(new GatewayPayload<long?>(GatewayOpcode.Heartbeat, _session.Sequence), cancellationToken);
 
     private Outcome Closed(GatewaySocket socket, ConnectionState state, CancellationToken stoppingToken)
     {
@@ -531,32 +403,4 @@ internal sealed class DiscordGatewayService(
 
     /// <summary>How a connection ended and what the next one should do.</summary>
     private sealed record Outcome(bool Stop = false, int? CloseCode = null, bool FreshSession = false, bool Established = false, TimeSpan? Delay = null, TimeSpan? UpFor = null);
-
-    /// <summary>Per-connection state: a new connection never inherits a missing ACK from the old one.</summary>
-    private sealed class ConnectionState
-    {
-        private int _awaitingAck;
-
-        public volatile bool Zombie;
-
-        public volatile bool Established;
-
-        /// <summary>Set when READY/RESUMED did not come within the ready timeout.</summary>
-        public volatile bool TimedOut;
-
-        /// <summary>When READY or RESUMED arrived; written by the receive loop only.</summary>
-        public DateTimeOffset? EstablishedAt { get; private set; }
-
-        public void Establish(DateTimeOffset now)
-        {
-            EstablishedAt ??= now;
-            Established = true;
-        }
-
-        public TimeSpan? UpFor(DateTimeOffset now) => EstablishedAt is { } at ? now - at : null;
-
-        public bool TryBeginBeat() => Interlocked.Exchange(ref _awaitingAck, 1) == 0;
-
-        public void Acknowledge() => Volatile.Write(ref _awaitingAck, 0);
-    }
 }

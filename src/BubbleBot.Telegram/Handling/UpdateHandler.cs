@@ -19,7 +19,6 @@ internal sealed class UpdateHandler(
     TelegramApi api,
     BotIdentityProvider identity,
     ChatPipeline pipeline,
-    AnsweringStage stage,
     ConversationMemory memory,
     IArticleCatalog catalog,
     IOptions<TelegramOptions> options,
@@ -31,8 +30,11 @@ internal sealed class UpdateHandler(
 
     private static readonly TimeSpan ApologyDeadline = TimeSpan.FromSeconds(5);
 
-    /// <summary>Does what admission decided; a question runs in its reserved place in the shared answering stage.</summary>
-    public async Task HandleAsync(TelegramWork work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Does what admission decided. A question already holds its slot in the shared answering stage (the dispatcher
+    /// runs it there); <paramref name="drain"/> is the stage's drain deadline, after which it apologises instead.
+    /// </summary>
+    public async Task HandleAsync(TelegramWork work, CancellationToken cancellationToken, CancellationToken drain = default)
     {
         switch (work)
         {
@@ -47,26 +49,19 @@ internal sealed class UpdateHandler(
                 await SendAsync(command.Message, html, cancellationToken).ConfigureAwait(false);
                 break;
             case TelegramWork.Question question:
-                await stage.RunReservedAsync(
-                    question.Ticket,
-                    ct => AnswerOrApologiseAsync(question.Message, question.UserKey, question.Route, cancellationToken, ct),
-                    cancellationToken).ConfigureAwait(false);
-                break;
-        }
-    }
+                try
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await AnswerAsync(question.Message, question.UserKey, question.Route, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (drain.IsCancellationRequested)
+                {
+                    // Shutdown's drain deadline passed: the accepted question still gets an apology, not silence.
+                    using var deadline = new CancellationTokenSource(ApologyDeadline, time);
+                    await SendAsync(question.Message, TelegramRenderer.Notice(Apology(question.Route.Text)), deadline.Token).ConfigureAwait(false);
+                }
 
-    // Cancelled by the drain deadline (not by the update's own time limit): the accepted question still gets an apology.
-    private async Task AnswerOrApologiseAsync(Message message, string userKey, Route.Question question, CancellationToken updateToken, CancellationToken stageToken)
-    {
-        try
-        {
-            stageToken.ThrowIfCancellationRequested();
-            await AnswerAsync(message, userKey, question, stageToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stageToken.IsCancellationRequested && !updateToken.IsCancellationRequested)
-        {
-            using var deadline = new CancellationTokenSource(ApologyDeadline, time);
-            await SendAsync(message, TelegramRenderer.Notice(Apology(question.Text)), deadline.Token).ConfigureAwait(false);
+                break;
         }
     }
 

@@ -144,43 +144,15 @@ internal sealed class UpdateDispatcher(
         try
         {
             await previous.ConfigureAwait(false);
-
-            // The limit starts when this update's turn comes, not when it was queued behind the chat's earlier ones.
-            var timeout = TimeSpan.FromSeconds(options.Value.UpdateTimeoutSeconds);
-            var limit = new CancellationTokenSource(timeout, time);
-            var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, limit.Token);
-            var handling = HandleInScopeAsync(work, linked.Token);
-            try
+            if (work is TelegramWork.Question question)
             {
-                // WaitAsync gives up even on a handler that does not observe the token; it keeps running detached, with
-                // its token cancelled, so it cannot send anything any more.
-                await handling.WaitAsync(linked.Token).ConfigureAwait(false);
+                // The time limit starts once the answer has a slot in the stage, not while it waits for one: under load
+                // an accepted question waits its turn instead of being given up unanswered.
+                await stage.RunReservedAsync(question.Ticket, drain => HandleWithLimitAsync(updateId, work, drain), _abort.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (limit.IsCancellationRequested && !_abort.IsCancellationRequested)
+            else
             {
-                Log.UpdateTimedOut(logger, updateId, timeout.TotalSeconds);
-            }
-            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
-            {
-                // The shutdown timeout ran out; DrainAsync has logged how many answers were cancelled.
-            }
-            catch (Exception exception)
-            {
-                Log.UpdateFailed(logger, exception, updateId);
-            }
-            finally
-            {
-                // A detached handler may still hold the tokens: release them (and observe its outcome) when it ends.
-                _ = handling.ContinueWith(
-                    done =>
-                    {
-                        _ = done.Exception;
-                        linked.Dispose();
-                        limit.Dispose();
-                    },
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
+                await HandleWithLimitAsync(updateId, work, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
@@ -193,11 +165,55 @@ internal sealed class UpdateDispatcher(
         }
     }
 
-    private async Task HandleInScopeAsync(TelegramWork work, CancellationToken cancellationToken)
+    private async Task HandleWithLimitAsync(int updateId, TelegramWork work, CancellationToken drain)
+    {
+        // The limit starts when this update's turn comes, not when it was queued behind the chat's earlier ones.
+        var timeout = TimeSpan.FromSeconds(options.Value.UpdateTimeoutSeconds);
+        var limit = new CancellationTokenSource(timeout, time);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, limit.Token, drain);
+        var giveUp = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, limit.Token);
+        var handling = HandleInScopeAsync(work, linked.Token, drain);
+        try
+        {
+            // WaitAsync gives up even on a handler that does not observe the token; it keeps running detached, with
+            // its token cancelled, so it cannot send anything any more. (Cancelled by the stage's drain deadline, the
+            // handler is waited for: it is sending its apology.)
+            await handling.WaitAsync(giveUp.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (limit.IsCancellationRequested && !_abort.IsCancellationRequested)
+        {
+            Log.UpdateTimedOut(logger, updateId, timeout.TotalSeconds);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            // The shutdown timeout ran out; DrainAsync has logged how many answers were cancelled.
+        }
+        catch (Exception exception)
+        {
+            Log.UpdateFailed(logger, exception, updateId);
+        }
+        finally
+        {
+            // A detached handler may still hold the tokens: release them (and observe its outcome) when it ends.
+            _ = handling.ContinueWith(
+                done =>
+                {
+                    _ = done.Exception;
+                    giveUp.Dispose();
+                    linked.Dispose();
+                    limit.Dispose();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private async Task HandleInScopeAsync(TelegramWork work, CancellationToken cancellationToken, CancellationToken drain)
     {
         await using var scope = scopes.CreateAsyncScope();
         var handler = scope.ServiceProvider.GetRequiredService<UpdateHandler>();
-        await handler.HandleAsync(work, cancellationToken).ConfigureAwait(false);
+        await handler.HandleAsync(work, cancellationToken, drain).ConfigureAwait(false);
     }
 
     private void Remember(int updateId)

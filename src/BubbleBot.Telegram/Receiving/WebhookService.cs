@@ -37,11 +37,15 @@ internal sealed class WebhookService(
             health,
             PollingService.AdapterName,
             "webhook",
-            (client, ct) => client.CallAsync(
-                "setWebhook",
-                (bot, token) => bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: [UpdateType.Message], secretToken: settings.WebhookSecret, cancellationToken: token),
-                1,
-                ct),
+            async (client, ct) =>
+            {
+                await client.CallAsync(
+                    "setWebhook",
+                    (bot, token) => bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: [UpdateType.Message], secretToken: settings.WebhookSecret, cancellationToken: token),
+                    1,
+                    ct).ConfigureAwait(false);
+                Log.WebhookSet(logger, WebhookEndpoint.PathOf(settings));
+            },
             logger,
             stoppingToken).ConfigureAwait(false);
     }

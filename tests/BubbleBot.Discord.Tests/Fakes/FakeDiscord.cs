@@ -15,7 +15,11 @@ using Microsoft.Extensions.Logging;
 namespace BubbleBot.Discord.Tests.Fakes;
 
 /// <summary>A REST call the adapter made to the fake API.</summary>
-public sealed record RecordedRequest(string Method, string Path, JsonElement? Body, IReadOnlyDictionary<string, string> Headers, int Number);
+public sealed record RecordedRequest(string Method, string Path, JsonElement? Body, IReadOnlyDictionary<string, string> Headers, int Number)
+{
+    /// <summary>When it arrived (<see cref="System.Diagnostics.Stopwatch"/> timestamp), for the load benchmark.</summary>
+    public long At { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
+}
 
 /// <summary>An answer the test wants the fake API to give instead of the default.</summary>
 public sealed record FakeReply(int Status, string? Json = null, IReadOnlyDictionary<string, string>? Headers = null);
@@ -35,6 +39,7 @@ public sealed class FakeDiscord : IAsyncDisposable
     private int _requestCount;
     private int _messageIds;
     private int _stalled;
+    private readonly TaskCompletionSource _stalledSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<RecordedRequest> _all = new();
 
     private FakeDiscord(WebApplication app) => _app = app;
@@ -52,6 +57,9 @@ public sealed class FakeDiscord : IAsyncDisposable
 
     /// <summary>Upgrade requests the stalled endpoint is holding (or held).</summary>
     public int StalledCount => Volatile.Read(ref _stalled);
+
+    /// <summary>Completes when the stalled endpoint first holds an upgrade request.</summary>
+    public Task Stalled => _stalledSignal.Task;
 
     /// <summary>Every REST call so far, in order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _all.OrderBy(r => r.Number)];
@@ -134,6 +142,7 @@ public sealed class FakeDiscord : IAsyncDisposable
     private async Task StallAsync(HttpContext context)
     {
         Interlocked.Increment(ref _stalled);
+        _stalledSignal.TrySetResult();
         try
         {
             await Task.Delay(System.Threading.Timeout.Infinite, context.RequestAborted);

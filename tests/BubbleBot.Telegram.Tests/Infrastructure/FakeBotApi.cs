@@ -23,6 +23,9 @@ public sealed record ApiCall(int Sequence, string Method, string Token, JsonObje
 
     /// <summary>The parse_mode a sendMessage asked for; null when it was sent without one (plain text).</summary>
     public string? ParseMode => Parameters["parse_mode"]?.GetValue<string>() is { Length: > 0 } mode ? mode : null;
+
+    /// <summary>When it arrived (<see cref="System.Diagnostics.Stopwatch"/> timestamp), for the load benchmark.</summary>
+    public long At { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
 }
 
 /// <summary>
