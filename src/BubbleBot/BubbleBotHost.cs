@@ -35,19 +35,21 @@ public static class BubbleBotHost
             ComposeBot(web, console);
             await using var app = web.Build();
             app.MapTelegramWebhook();
+            var webHealth = app.Services.GetService<BubbleBot.Core.Chat.AdapterHealth>();
             await app.RunAsync(cancellationToken);
-            return ExitCode(app.Services);
+            return ExitCode(webHealth);
         }
 
         ComposeBot(builder, console);
         using var host = builder.Build();
+        // Resolved before running: RunAsync disposes the host's services when it returns.
+        var health = host.Services.GetService<BubbleBot.Core.Chat.AdapterHealth>();
         await host.RunAsync(cancellationToken);
-        return ExitCode(host.Services);
+        return ExitCode(health);
     }
 
     /// <summary>Non-zero when every configured chat platform failed permanently (the watchdog stopped the host), so a supervisor notices.</summary>
-    private static int ExitCode(IServiceProvider services) =>
-        services.GetService<BubbleBot.Core.Chat.AdapterHealth>()?.ExitCode ?? CommandLine.Ok;
+    private static int ExitCode(BubbleBot.Core.Chat.AdapterHealth? health) => health?.ExitCode ?? CommandLine.Ok;
 
     private static void ComposeBot(IHostApplicationBuilder builder, ConsoleChatIO console)
     {
