@@ -45,7 +45,7 @@ internal sealed class PollingService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         health.Report(AdapterName, AdapterState.Starting);
-        if (!await StartupCalls.PrepareAsync(api, identity, health, AdapterName, "long polling", PrepareCallAsync, logger, stoppingToken).ConfigureAwait(false))
+        if (!await StartupCalls.PrepareAsync(api, identity, health, AdapterName, "long polling", "deleteWebhook", PrepareCallAsync, logger, stoppingToken).ConfigureAwait(false))
         {
             return;
         }
@@ -169,13 +169,14 @@ internal static class StartupCalls
         AdapterHealth health,
         string adapter,
         string mode,
+        string firstMethod,
         Func<TelegramApi, CancellationToken, Task> first,
         ILogger logger,
         CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var method = "setup";
+            var method = firstMethod;
             try
             {
                 await first(api, stoppingToken).ConfigureAwait(false);

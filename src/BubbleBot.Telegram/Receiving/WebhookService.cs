@@ -37,6 +37,7 @@ internal sealed class WebhookService(
             health,
             PollingService.AdapterName,
             "webhook",
+            "setWebhook",
             async (client, ct) =>
             {
                 await client.CallAsync(
