@@ -91,7 +91,7 @@ public sealed class ConversationTests
         var put = await bot.Discord.NextRequestAsync("PUT", "/applications/");
         Assert.Equal($"/applications/{FakeIds.Application}/guilds/123456/commands", put.Path);
         var names = put.Body!.Value.EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["ask", "sources"], names);
+        Assert.Equal(["ask", "sides", "sources"], names);
         var option = put.Body!.Value[0].GetProperty("options")[0];
         Assert.Equal(("question", 3, true), (option.GetProperty("name").GetString(), option.GetProperty("type").GetInt32(), option.GetProperty("required").GetBoolean()));
     }
@@ -168,6 +168,54 @@ public sealed class ConversationTests
         Assert.Single(bot.Logs.GetSnapshot(), r => r.Id.Id == 3040);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("OpenAI")]
+    public async Task Sides_command_is_deferred_then_answered_with_both_sides(string? topic)
+    {
+        await using var bot = await BotHarness.StartAsync();
+        var connection = await bot.ReadyAsync();
+        await connection.SendDispatchAsync("INTERACTION_CREATE", 2, Interaction("sides", topic, optionName: "topic"));
+
+        var callback = await bot.Discord.NextRequestAsync("POST", "/interactions/");
+        Assert.Equal(5, callback.Body!.Value.GetProperty("type").GetInt32());
+        var edit = await bot.Discord.NextRequestAsync("PATCH", "/webhooks/");
+        AssertPingsNobody(edit.Body!.Value);
+        var text = EmbedText(edit.Body!.Value);
+        Assert.Contains(BubbleBot.Core.Answering.AnswerLabels.English.BubbleSide, text);
+        Assert.Contains(BubbleBot.Core.Answering.AnswerLabels.English.NotBubbleSide, text);
+    }
+
+    [Fact]
+    public async Task A_reply_to_the_bots_answer_is_read_with_that_answers_conversation()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        var connection = await bot.ReadyAsync();
+        await connection.SendDispatchAsync("MESSAGE_CREATE", 2, Message("510", "<@100> Who is Michael Burry?"));
+        await bot.Discord.NextRequestAsync("POST", $"/channels/{FakeIds.Channel}/messages");
+        var answerId = bot.Discord.LastCreatedMessageId;
+
+        // Not a mention: a reply to the bot's answer, which on its own would not name its subject.
+        var followUp = Message("511", "what did he compare the AI boom to?", mention: false);
+        await connection.SendDispatchAsync("MESSAGE_CREATE", 3, Reply(followUp, answerId));
+
+        var reply = await bot.Discord.NextRequestAsync(r => r.Method == "POST" && r.Path == $"/channels/{FakeIds.Channel}/messages"
+            && r.Body!.Value.GetProperty("message_reference").GetProperty("message_id").GetString() == "511");
+        Assert.Contains("互聯網泡沫", EmbedText(reply.Body!.Value));
+    }
+
+    private static JsonElement Reply(object message, string repliedToId)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(message))!.AsObject();
+        node["type"] = 19;
+        node["referenced_message"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = repliedToId,
+            ["author"] = new System.Text.Json.Nodes.JsonObject { ["id"] = FakeIds.Bot, ["username"] = "BubbleBot", ["bot"] = true },
+        };
+        return JsonSerializer.SerializeToElement(node);
+    }
+
     internal static void AssertPingsNobody(JsonElement message)
     {
         var allowed = message.GetProperty("allowed_mentions");
@@ -191,7 +239,7 @@ public sealed class ConversationTests
         mention_everyone = false,
     };
 
-    private static object Interaction(string name, string? question) => new
+    private static object Interaction(string name, string? question, string optionName = "question") => new
     {
         id = "600",
         application_id = FakeIds.Application,
@@ -206,7 +254,7 @@ public sealed class ConversationTests
             id = "800",
             name,
             type = 1,
-            options = question is null ? Array.Empty<object>() : [new { name = "question", type = 3, value = question }],
+            options = question is null ? Array.Empty<object>() : [new { name = optionName, type = 3, value = question }],
         },
     };
 }

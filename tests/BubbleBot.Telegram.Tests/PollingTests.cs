@@ -62,6 +62,41 @@ public sealed class PollingTests : BotApiTest
     }
 
     [Fact]
+    public async Task Sides_command_answers_with_both_sides_with_or_without_a_topic()
+    {
+        BotHost = await TestHosts.StartPollingAsync(Api);
+        var bot = "@" + FakeBotApi.BotUsername;
+        Api.Deliver(
+            Updates.Group(1, 201, $"/sides{bot}"),
+            Updates.Group(2, 202, "/sides OpenAI"));
+
+        var replies = await Api.WaitForMessagesAsync(Updates.GroupChat, 2);
+
+        Assert.Equal([201, 202], replies.Select(r => r.ReplyTo!.Value));
+        Assert.All(replies, r =>
+        {
+            var visible = TelegramHtml.AssertValid(r.Text);
+            Assert.Contains(AnswerLabels.English.BubbleSide, visible);
+            Assert.Contains(AnswerLabels.English.NotBubbleSide, visible);
+        });
+    }
+
+    [Fact]
+    public async Task A_reply_to_the_bots_answer_is_read_with_that_answers_conversation()
+    {
+        BotHost = await TestHosts.StartPollingAsync(Api);
+        Api.Deliver(Updates.Group(1, 301, $"@{FakeBotApi.BotUsername} Who is Michael Burry?"));
+        await Api.WaitForMessagesAsync(Updates.GroupChat, 1);
+
+        // A reply to the answer, without a mention, that would not name its subject on its own.
+        Api.Deliver(Updates.Group(2, 302, "what did he compare the AI boom to?", replyTo: Updates.BotMessage(Api.LastSentMessageId)));
+        var replies = await Api.WaitForMessagesAsync(Updates.GroupChat, 2);
+
+        Assert.Equal(302, replies[^1].ReplyTo);
+        Assert.Contains("互聯網泡沫", TelegramHtml.AssertValid(replies[^1].Text));
+    }
+
+    [Fact]
     public async Task Hostile_text_from_the_user_and_the_corpus_is_escaped()
     {
         const string hostile = "<b>x</b> & y <script>alert(1)</script>";

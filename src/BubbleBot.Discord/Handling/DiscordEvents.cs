@@ -17,7 +17,11 @@ internal sealed record IncomingInteraction(
     string UserId,
     string CommandName,
     string? Question,
-    string? Locale);
+    string? Locale)
+{
+    /// <summary>/sides: both sides of the debate, on <see cref="Question"/> as topic when given.</summary>
+    public bool BothSides => CommandName == "sides";
+}
 
 /// <summary>Reads MESSAGE_CREATE and INTERACTION_CREATE payloads and decides which deserve an answer.</summary>
 internal static partial class DiscordEvents
@@ -104,7 +108,8 @@ internal static partial class DiscordEvents
         {
             foreach (var option in options.EnumerateArray())
             {
-                if (option.GetString("name") == "question")
+                // /ask's question, or /sides' optional topic.
+                if (option.GetString("name") is "question" or "topic")
                 {
                     question = option.GetString("value");
                 }

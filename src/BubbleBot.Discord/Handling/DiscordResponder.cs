@@ -38,6 +38,8 @@ internal sealed class DiscordResponder(
     [
         new("ask", "Ask a question about the AI-bubble debate",
             [new(ApplicationCommandOption.StringType, "question", "Your question", Required: true, MaxLength: QuestionSanitizer.MaxLength)]),
+        new("sides", "Both sides of the debate: who argues it is a bubble, who argues it is not",
+            [new(ApplicationCommandOption.StringType, "topic", "Optional topic, e.g. OpenAI", Required: false, MaxLength: QuestionSanitizer.MaxLength)]),
         new("sources", "List the articles the answers come from"),
     ];
 
@@ -96,7 +98,7 @@ internal sealed class DiscordResponder(
     }
 
     /// <summary>
-    /// The first answer to an interaction, sent at once (Discord allows 3 s): /ask is deferred and its answer queued,
+    /// The first answer to an interaction, sent at once (Discord allows 3 s): /ask and /sides are deferred and answered by the stage,
     /// /sources is answered directly.
     /// </summary>
     public async Task AcknowledgeAsync(IncomingInteraction interaction, CancellationToken cancellationToken)
@@ -111,6 +113,7 @@ internal sealed class DiscordResponder(
         switch (interaction.CommandName)
         {
             case "ask":
+            case "sides":
                 await AcknowledgeAskAsync(interaction, labels, cancellationToken);
                 break;
             case "sources":
@@ -142,7 +145,7 @@ internal sealed class DiscordResponder(
     {
         var userKey = DiscordEvents.UserKey(interaction.UserId);
         var conversation = DiscordEvents.AskConversation(interaction.ChannelId, interaction.UserId);
-        if (Pipeline().Admit(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty)) is { } refused)
+        if (Pipeline().Admit(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty, BothSides: interaction.BothSides)) is { } refused)
         {
             var text = refused is ChatReply.Notice notice ? notice.Text : labels.RateLimited;
             await RespondAsync(interaction, DiscordMessageRenderer.Notice(text, MessagePayload.Ephemeral), cancellationToken);
@@ -259,7 +262,7 @@ internal sealed class DiscordResponder(
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            reply = await scopedPipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty), cancellationToken);
+            reply = await scopedPipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty, BothSides: interaction.BothSides), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -25,11 +25,12 @@ internal abstract record Route
     public sealed record Command(BotCommandKind Kind) : Route;
 
     /// <summary>A question; <paramref name="ReplyToBot"/> marks a reply to one of the bot's messages (a follow-up).</summary>
-    public sealed record Question(string Text, bool ReplyToBot) : Route;
+    /// <param name="BothSides">Sent as /sides: both sides of the debate, on <paramref name="Text"/> as topic if any.</param>
+    public sealed record Question(string Text, bool ReplyToBot, bool BothSides = false) : Route;
 }
 
 /// <summary>
-/// Decides whether a message is for the bot. Private chat: everything is. Groups: /ask (optionally
+/// Decides whether a message is for the bot. Private chat: everything is. Groups: /ask or /sides (optionally
 /// /ask@ThisBot), a mention of @ThisBot, or a reply to the bot; commands addressed to another bot never are.
 /// </summary>
 internal static class MessageRouter
@@ -58,6 +59,8 @@ internal static class MessageRouter
             {
                 case "ask":
                     return new Route.Question(rest, replyToBot);
+                case "sides":
+                    return new Route.Question(rest, replyToBot, BothSides: true);
                 case "start":
                 case "help":
                     return new Route.Command(BotCommandKind.Help);

@@ -77,7 +77,7 @@ internal sealed class UpdateHandler(
             var indicator = KeepTypingAsync(message.Chat.Id, typing.Token);
             try
             {
-                reply = await pipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, question.Text), cancellationToken).ConfigureAwait(false);
+                reply = await pipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, question.Text, BothSides: question.BothSides), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {

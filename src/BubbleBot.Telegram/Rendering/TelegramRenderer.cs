@@ -73,7 +73,7 @@ internal static class TelegramRenderer
         html.Append('\n').Append(Html.Escape(labels.Usage)).Append("\n\n");
         var name = string.IsNullOrEmpty(botUsername) ? "" : "@" + botUsername;
         html.Append(Html.Escape(
-            $"In a private chat, just send your question. In a group, write /ask{name} followed by your question, mention {(name.Length > 0 ? name : "me")}, or reply to one of my messages. /sources lists the articles with their links."));
+            $"In a private chat, just send your question. In a group, write /ask{name} followed by your question, mention {(name.Length > 0 ? name : "me")}, or reply to one of my messages. /sides{name} (optionally with a topic) shows both sides of the debate; /sources lists the articles with their links."));
         return html.ToString();
     }
 

@@ -38,6 +38,9 @@ public sealed class FakeDiscord : IAsyncDisposable
     private int _connectionCount;
     private int _requestCount;
     private int _messageIds;
+
+    /// <summary>The id given to the last message (or interaction response) the adapter created.</summary>
+    public string LastCreatedMessageId => (9000 + Volatile.Read(ref _messageIds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
     private int _stalled;
     private readonly TaskCompletionSource _stalledSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentQueue<RecordedRequest> _all = new();

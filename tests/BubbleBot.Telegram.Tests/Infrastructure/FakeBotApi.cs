@@ -44,6 +44,9 @@ public sealed class FakeBotApi : IAsyncDisposable
     private readonly Dictionary<string, Queue<(int Status, string Body)>> _scripted = [];
     private TaskCompletionSource _changed = NewSignal();
     private int _nextMessageId = 5000;
+
+    /// <summary>The id of the last message the bot sent.</summary>
+    public int LastSentMessageId => Volatile.Read(ref _nextMessageId);
     private WebApplication? _app;
 
     public string BaseUrl { get; private set; } = string.Empty;
