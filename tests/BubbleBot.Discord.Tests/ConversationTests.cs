@@ -191,17 +191,17 @@ public sealed class ConversationTests
     {
         await using var bot = await BotHarness.StartAsync();
         var connection = await bot.ReadyAsync();
-        await connection.SendDispatchAsync("MESSAGE_CREATE", 2, Message("510", "<@100> Who is Michael Burry?"));
+        await connection.SendDispatchAsync("MESSAGE_CREATE", 2, Message("510", "<@100> 马拉比认为OpenAI多久会耗尽资金？"));
         await bot.Discord.NextRequestAsync("POST", $"/channels/{FakeIds.Channel}/messages");
         var answerId = bot.Discord.LastCreatedMessageId;
 
-        // Not a mention: a reply to the bot's answer, which on its own would not name its subject.
-        var followUp = Message("511", "what did he compare the AI boom to?", mention: false);
+        // Not a mention: a reply to the bot's answer, which on its own asks nothing the articles could answer.
+        var followUp = Message("511", "为什么？", mention: false);
         await connection.SendDispatchAsync("MESSAGE_CREATE", 3, Reply(followUp, answerId));
 
         var reply = await bot.Discord.NextRequestAsync(r => r.Method == "POST" && r.Path == $"/channels/{FakeIds.Channel}/messages"
             && r.Body!.Value.GetProperty("message_reference").GetProperty("message_id").GetString() == "511");
-        Assert.Contains("互聯網泡沫", EmbedText(reply.Body!.Value));
+        Assert.Contains("18 个月", EmbedText(reply.Body!.Value));
     }
 
     private static JsonElement Reply(object message, string repliedToId)

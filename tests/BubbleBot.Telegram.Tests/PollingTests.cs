@@ -85,15 +85,15 @@ public sealed class PollingTests : BotApiTest
     public async Task A_reply_to_the_bots_answer_is_read_with_that_answers_conversation()
     {
         BotHost = await TestHosts.StartPollingAsync(Api);
-        Api.Deliver(Updates.Group(1, 301, $"@{FakeBotApi.BotUsername} Who is Michael Burry?"));
+        Api.Deliver(Updates.Group(1, 301, $"@{FakeBotApi.BotUsername} 马拉比认为OpenAI多久会耗尽资金？"));
         await Api.WaitForMessagesAsync(Updates.GroupChat, 1);
 
-        // A reply to the answer, without a mention, that would not name its subject on its own.
-        Api.Deliver(Updates.Group(2, 302, "what did he compare the AI boom to?", replyTo: Updates.BotMessage(Api.LastSentMessageId)));
+        // A reply to the answer, without a mention, that on its own asks nothing the articles could answer.
+        Api.Deliver(Updates.Group(2, 302, "为什么？", replyTo: Updates.BotMessage(Api.LastSentMessageId)));
         var replies = await Api.WaitForMessagesAsync(Updates.GroupChat, 2);
 
         Assert.Equal(302, replies[^1].ReplyTo);
-        Assert.Contains("互聯網泡沫", TelegramHtml.AssertValid(replies[^1].Text));
+        Assert.Contains("18 个月", TelegramHtml.AssertValid(replies[^1].Text));
     }
 
     [Fact]
