@@ -23,6 +23,9 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     /// <summary>Passages scoring below this share of the best one are not worth quoting.</summary>
     private const double RelativeFloor = 0.4;
 
+    /// <summary>Share of a passage's rank that comes from its best answering sentence rather than from retrieval.</summary>
+    private const double AnswerWeight = 0.5;
+
     /// <summary>Claims quoted per side of the debate.</summary>
     private const int ClaimsPerSide = 3;
 
@@ -51,7 +54,41 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             return gist;
         }
 
-        return result.Hits.Count == 0 ? Refuse(question, RelevanceVerdict.NotCovered) : Compose(question, SelectPassages(result.Hits));
+        return result.Hits.Count == 0 ? Refuse(question, RelevanceVerdict.NotCovered) : Compose(question, SelectPassages(ByAnswer(question, result.Hits)));
+    }
+
+    /// <summary>
+    /// The passages re-ranked by how well their best sentence answers (or, for a question turn of a transcript, the
+    /// replies after it): the passage that matches the question best is often the one that repeats it.
+    /// </summary>
+    private List<RetrievalHit> ByAnswer(QuestionAnalysis question, IReadOnlyList<RetrievalHit> hits)
+    {
+        var top = Math.Max(hits[0].Score, double.Epsilon);
+        return [.. hits
+            .Select(h => new RetrievalHit(h.Chunk, ((1 - AnswerWeight) * h.Score / top) + (AnswerWeight * BestAnswer(question, h.Chunk))))
+            .OrderByDescending(h => h.Score)];
+    }
+
+    private double BestAnswer(QuestionAnalysis question, Chunk chunk)
+    {
+        var article = catalog.Find(chunk.DocId);
+        if (article is null)
+        {
+            return 0;
+        }
+
+        var sentences = Quotes.SentencesOf(article, chunk);
+        var best = sentences.Select(s => Quotes.AnswerScore(question, article.Body[s.Start..s.End])).DefaultIfEmpty(0).Max();
+        if (sentences.Count > 0 && Quotes.IsQuestion(article.Body[sentences[^1].Start..sentences[^1].End]))
+        {
+            foreach (var reply in Following(chunk).Take(1).SelectMany(c => Quotes.SentencesOf(article, c)))
+            {
+                // The reply answers what the question turn asked: it shares the turn's coverage.
+                best = Math.Max(best, Quotes.AnswerScore(question, article.Body[reply.Start..reply.End]) + question.CoverageOf(article.Body[chunk.Start..chunk.End]) / 2);
+            }
+        }
+
+        return best;
     }
 
     /// <summary>The refusal for a question the articles do not cover, listing what they do cover so the asker can rephrase.</summary>
@@ -180,7 +217,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             return builder.Build(noAnswer: false);
         }
 
-        return hits.Count == 0 ? null : Compose(question, SelectPassages(hits));
+        return hits.Count == 0 ? null : Compose(question, SelectPassages(ByAnswer(question, hits)));
     }
 
     private string? SpeakerAt(Article article, int offset) =>

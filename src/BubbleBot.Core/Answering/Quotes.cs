@@ -114,6 +114,12 @@ public static partial class Quotes
             score -= 0.3;
         }
 
+        // A sentence about the article itself ("本文为……专题系列的一部分") is a blurb, not what it argues.
+        if (AboutTheArticle(sentence))
+        {
+            score -= 0.5;
+        }
+
         // A very short sentence ("是吧。") rarely answers anything, however many question words it shares.
         if (sentence.Length < 8)
         {
@@ -121,6 +127,13 @@ public static partial class Quotes
         }
 
         return score;
+    }
+
+    private static bool AboutTheArticle(string sentence)
+    {
+        var folded = ScriptFolder.Fold(sentence);
+        return folded.Contains("本文", StringComparison.Ordinal) || folded.Contains("系列的一部分", StringComparison.Ordinal)
+            || sentence.Contains("this article", StringComparison.OrdinalIgnoreCase) || sentence.Contains("this series", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>What a reader is shown of a span: the verbatim text with Markdown emphasis removed, cut at a clause break.</summary>
