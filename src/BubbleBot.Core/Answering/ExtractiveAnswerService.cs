@@ -26,6 +26,9 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     /// <summary>Share of a passage's rank that comes from its best answering sentence rather than from retrieval.</summary>
     private const double AnswerWeight = 0.5;
 
+    /// <summary>Passages whose sentences are scored for answering: a few more than are ever quoted.</summary>
+    private const int AnswerCandidates = 6;
+
     /// <summary>Claims quoted per side of the debate.</summary>
     private const int ClaimsPerSide = 3;
 
@@ -65,6 +68,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     {
         var top = Math.Max(hits[0].Score, double.Epsilon);
         return [.. hits
+            .Take(AnswerCandidates)
             .Select(h => new RetrievalHit(h.Chunk, ((1 - AnswerWeight) * h.Score / top) + (AnswerWeight * BestAnswer(question, h.Chunk))))
             .OrderByDescending(h => h.Score)];
     }

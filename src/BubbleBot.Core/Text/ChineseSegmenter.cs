@@ -17,17 +17,23 @@ public sealed class ChineseSegmenter
 {
     private readonly PosSegmenter _segmenter;
 
-    // jieba's dictionary is a process-wide singleton that is not documented as safe for concurrent readers, and a
-    // corpus reload adds words to it while the previous snapshot's segmenter may be cutting: one lock for all instances.
-    private static readonly Lock Gate = new();
+    // jieba's dictionary is a process-wide singleton. Cutting only reads it, and many questions may be cut at once (a
+    // single lock made two cores answer fewer questions than one); adding words, when a segmenter is built for a new
+    // corpus snapshot, writes it while an older snapshot may be cutting: writers wait for readers, and the other way round.
+    private static readonly ReaderWriterLockSlim Gate = new();
 
     private readonly HashSet<string> _corpusTerms = new(StringComparer.Ordinal);
 
     public ChineseSegmenter(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords)
     {
-        lock (Gate)
+        Gate.EnterWriteLock();
+        try
         {
             _segmenter = Create(resourceFolder, userDictionaryPath, extraWords, _corpusTerms);
+        }
+        finally
+        {
+            Gate.ExitWriteLock();
         }
     }
 
@@ -72,7 +78,7 @@ public sealed class ChineseSegmenter
     public bool IsName(Word word) => word.PartOfSpeech switch
     {
         "ns" or "nt" or "nz" => true,
-        "nr" or "nrt" or "nrfg" => IsUnknown(word.Text) || WordDictionary.Instance.GetFreqOrDefault(word.Text) < MaxCommonPersonTagFrequency,
+        "nr" or "nrt" or "nrfg" => IsUnknown(word.Text) || Read(() => WordDictionary.Instance.GetFreqOrDefault(word.Text)) < MaxCommonPersonTagFrequency,
         _ => false,
     };
 
@@ -80,14 +86,32 @@ public sealed class ChineseSegmenter
     public IReadOnlyCollection<string> CorpusTerms => _corpusTerms;
 
     /// <summary>True when jieba's dictionaries do not know the word (a new name, or a typo).</summary>
-    public bool IsUnknown(string word) => !WordDictionary.Instance.ContainsWord(word);
+    public bool IsUnknown(string word) => !Read(() => WordDictionary.Instance.ContainsWord(word));
+
+    private static T Read<T>(Func<T> read)
+    {
+        Gate.EnterReadLock();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            Gate.ExitReadLock();
+        }
+    }
 
     public List<Word> Segment(string foldedText)
     {
         IEnumerable<Pair> pairs;
-        lock (Gate)
+        Gate.EnterReadLock();
+        try
         {
             pairs = _segmenter.Cut(foldedText).ToList();
+        }
+        finally
+        {
+            Gate.ExitReadLock();
         }
 
         var words = new List<Word>();
