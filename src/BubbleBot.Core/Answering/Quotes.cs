@@ -28,6 +28,9 @@ public static partial class Quotes
     /// <summary>Turns after a transcript's question that may hold its answer.</summary>
     private const int ReplyTurns = 3;
 
+    [GeneratedRegex(@"^\W*(?:所以|因此|因而|于是|於是|那么|那麼|so\b|therefore|that's why)", RegexOptions.IgnoreCase)]
+    private static partial Regex Conclusion();
+
     [GeneratedRegex(@"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")]
     private static partial Regex Emphasis();
 
@@ -69,11 +72,36 @@ public static partial class Quotes
         }
 
         var text = body[sentences[best].Start..sentences[best].End];
-        var wantsMore = IsQuestion(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
-        if (wantsMore)
+        if (question.AnswerType.HasFlag(AnswerType.Reason) && Conclusion().IsMatch(text))
         {
-            // The answer follows the question: later sentences of this passage, then the next turns of a transcript.
-            var later = sentences.Skip(best + 1).Concat(following.Take(ReplyTurns).SelectMany(c => SentencesOf(article, c)));
+            // "所以……很难" draws the conclusion the question asks about; the reasons are the sentences before it.
+            for (var earlier = best - 1; earlier >= 0 && SameParagraph(body, sentences[earlier], sentences[earlier + 1])
+                && length + Length(sentences[earlier]) <= MaxPassageQuoteLength; earlier--)
+            {
+                picked.Insert(0, sentences[earlier]);
+                length += Length(sentences[earlier]);
+                if (AnswerShapes.Fits(body[sentences[earlier].Start..sentences[earlier].End], AnswerType.Reason))
+                {
+                    break;
+                }
+            }
+        }
+
+        var last = best;
+        if (!WantsMore(question, text) && best + 1 < sentences.Count && SameParagraph(body, sentences[best], sentences[best + 1])
+            && sentences[best + 1].End - picked[0].Start <= ContextQuoteLength)
+        {
+            // The sentence after the best one often carries the substance (the figure, the verdict).
+            picked.Add(sentences[best + 1]);
+            length += Length(sentences[best + 1]);
+            last = best + 1;
+        }
+
+        if (WantsMore(question, body[sentences[last].Start..sentences[last].End]))
+        {
+            // The quote ends by asking (or lacks the figure asked for): the answer follows, in later sentences of this
+            // passage, then in the next turns of a transcript.
+            var later = sentences.Skip(last + 1).Concat(following.Take(ReplyTurns).SelectMany(c => SentencesOf(article, c)));
             foreach (var next in later)
             {
                 if (length + Length(next) > MaxPassageQuoteLength)
@@ -83,22 +111,24 @@ public static partial class Quotes
 
                 picked.Add(next);
                 length += Length(next);
-                var nextText = body[next.Start..next.End];
-                if (!IsQuestion(nextText) && (!AnswerShapes.IsRequired(question.AnswerType) || AnswerShapes.HasRequired(nextText, question.AnswerType)))
+                if (Answers(question, body[next.Start..next.End]))
                 {
                     break;
                 }
             }
         }
-        else if (best + 1 < sentences.Count && SameParagraph(body, sentences[best], sentences[best + 1])
-            && sentences[best + 1].End - picked[0].Start <= ContextQuoteLength)
-        {
-            // The sentence after the best one often carries the substance (the figure, the verdict).
-            picked.Add(sentences[best + 1]);
-        }
 
         return MergeBySpeaker(picked, body);
     }
+
+    private static bool WantsMore(QuestionAnalysis question, string text) =>
+        IsQuestion(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
+
+    /// <summary>A sentence that can end the search for the answer: not a question, and of the kind asked for (a figure, a yes or no).</summary>
+    private static bool Answers(QuestionAnalysis question, string text) =>
+        !IsQuestion(text)
+        && (!AnswerShapes.IsRequired(question.AnswerType) || AnswerShapes.HasRequired(text, question.AnswerType))
+        && (!question.AnswerType.HasFlag(AnswerType.YesNo) || AnswerShapes.Fits(text, AnswerType.YesNo));
 
     /// <summary>How well a sentence answers: coverage of the question, the answer type it wants, minus echoing the question.</summary>
     public static double AnswerScore(QuestionAnalysis question, string sentence)

@@ -14,6 +14,9 @@ public static partial class AnswerShapes
     [GeneratedRegex(@"因为|由于|所以|因此|原因|导致|是因|在于|为了|否则|除非|意味着|because|since|so that|therefore|due to|reason")]
     private static partial Regex Reason();
 
+    [GeneratedRegex(@"是的|不是|没错|对的|当然|确实|并不|不会|认为|觉得|同意|承认|否认|系呀|唔系|\b(?:yes|no|not|agree|admit|deny)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Verdict();
+
     [GeneratedRegex(@"[A-Z][a-z]+|[\u4e00-\u9fff]{1,4}[·・][\u4e00-\u9fff]{1,6}|[(（][A-Z]")]
     private static partial Regex Name();
 
@@ -22,7 +25,8 @@ public static partial class AnswerShapes
         type.HasFlag(AnswerType.Amount) && Figure().IsMatch(text)
         || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text)
         || type.HasFlag(AnswerType.Reason) && Reason().IsMatch(text)
-        || (type.HasFlag(AnswerType.Person) || type.HasFlag(AnswerType.Place)) && Name().IsMatch(text);
+        || (type.HasFlag(AnswerType.Person) || type.HasFlag(AnswerType.Place)) && Name().IsMatch(text)
+        || type.HasFlag(AnswerType.YesNo) && Verdict().IsMatch(Text.ScriptFolder.Fold(text));
 
     /// <summary>Amounts and dates must be in the text to answer at all; other types only make a sentence a better answer.</summary>
     public static bool IsRequired(AnswerType type) => type.HasFlag(AnswerType.Amount) || type.HasFlag(AnswerType.Time);
