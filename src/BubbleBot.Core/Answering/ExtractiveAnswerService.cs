@@ -145,7 +145,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         foreach (var chunk in passages)
         {
             var article = catalog.Find(chunk.DocId)!;
-            var spans = Quotes.Select(question, article, chunk, Following(chunk));
+            var spans = Quotes.Select(question, article, chunk, Following(chunk), ReplyBy(question, chunk));
             foreach (var span in spans.Where(s => !quoted.Any(q => q.DocId == s.DocId && q.Start < s.End && s.Start < q.End)))
             {
                 quoted.Add(span);
@@ -228,6 +228,26 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         chunks.ChunksOf(article.Id).FirstOrDefault(c => c.Start <= offset && offset < c.End)?.Speaker;
 
     /// <summary>The passages after <paramref name="chunk"/> in its article (the next turns of a transcript).</summary>
+    /// <summary>The transcript speaker named last in the question: "陆飞说……，索隆是怎么调侃他的？" asks for 索隆's reply.</summary>
+    private string? ReplyBy(QuestionAnalysis question, Chunk chunk)
+    {
+        if (chunk.Speaker is null)
+        {
+            return null;
+        }
+
+        var asked = ScriptFolder.Fold(question.Text);
+        return chunks.ChunksOf(chunk.DocId)
+            .Select(c => c.Speaker)
+            .OfType<string>()
+            .Distinct()
+            .Select(s => (Speaker: s, At: asked.LastIndexOf(ScriptFolder.Fold(s), StringComparison.Ordinal)))
+            .Where(s => s.At >= 0)
+            .OrderByDescending(s => s.At)
+            .Select(s => s.Speaker)
+            .FirstOrDefault();
+    }
+
     private IReadOnlyList<Chunk> Following(Chunk chunk) =>
         chunk.Speaker is null ? [] : [.. chunks.ChunksOf(chunk.DocId).Skip(chunk.Index + 1).Take(3)];
 

@@ -49,7 +49,9 @@ public static partial class Quotes
     /// question, of the answer type it wants, not itself a question), with the sentence that names the person a
     /// "他说" refers to, and, when the best match asks something in a transcript, the turns that reply to it.
     /// </summary>
-    public static List<QuoteSpan> Select(QuestionAnalysis question, Article article, Chunk chunk, IReadOnlyList<Chunk> following)
+    /// <param name="replyBy">In a transcript, the speaker whose reply the question asks for ("索隆是怎么调侃他的？"): when the
+    /// passage is someone else's turn, that speaker's next turn is quoted after it.</param>
+    public static List<QuoteSpan> Select(QuestionAnalysis question, Article article, Chunk chunk, IReadOnlyList<Chunk> following, string? replyBy = null)
     {
         var body = article.Body;
         var sentences = SentencesOf(article, chunk);
@@ -115,6 +117,20 @@ public static partial class Quotes
                 {
                     break;
                 }
+            }
+        }
+
+        if (replyBy is not null && chunk.Speaker != replyBy && following.FirstOrDefault(c => c.Speaker == replyBy) is { } reply)
+        {
+            foreach (var next in SentencesOf(article, reply))
+            {
+                if (length + Length(next) > MaxPassageQuoteLength)
+                {
+                    break;
+                }
+
+                picked.Add(next);
+                length += Length(next);
             }
         }
 

@@ -48,8 +48,12 @@ public sealed record QuestionAnalysis(
     /// <summary>The content units, as labels (for logs and tests).</summary>
     public IReadOnlyList<string> Terms => [.. Plan.Units.Select(u => u.Label)];
 
-    /// <summary>True when the question names an article and asks for little beyond its gist.</summary>
-    public bool AsksForGist => NamedArticleIds.Count > 0 && (AnswerType.HasFlag(AnswerType.Summary) || Plan.Units.Count == 0);
+    /// <summary>
+    /// True when the question names an article and asks for little beyond its gist: nothing else, or a summary with no
+    /// specific subject of its own ("那个直播想讲什么？", not "直播里那个观众用麻将比喻想讲AI有什么限制？").
+    /// </summary>
+    public bool AsksForGist => NamedArticleIds.Count > 0
+        && (Plan.Units.Count == 0 || AnswerType.HasFlag(AnswerType.Summary) && !Plan.Units.Any(u => u.IsSpecific));
 
     /// <summary>Weighted share (0–1) of the question's content that <paramref name="text"/> contains.</summary>
     public double CoverageOf(string text) => Plan.Coverage(Plan.TermsOf(text), focusOnly: true);

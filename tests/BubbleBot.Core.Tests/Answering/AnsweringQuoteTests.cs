@@ -16,6 +16,33 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task The_reply_of_the_speaker_the_question_names_is_quoted_after_the_turn_it_answers()
+    {
+        var answer = await core.AskAsync("陆飞说他每天从早上一直用GPT用到睡觉，索隆听了怎么回他？");
+
+        Assert.Contains("索隆：", answer.Text);
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("虚拟情人", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("奧特曼有冇承認而家係泡沫？")]
+    [InlineData("Altman 到底有没有承认现在是泡沫？")]
+    public async Task A_yes_or_no_question_about_a_question_in_the_text_gets_the_answer_that_follows_it(string question)
+    {
+        var answer = await core.AskAsync(question);
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("我認為是的", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_why_question_answered_by_a_conclusion_gets_the_reasons_before_it()
+    {
+        var answer = await core.AskAsync("为什么直播里觉得OpenAI很难去抢谷歌搜索的钱？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("商业闭环", StringComparison.Ordinal) || c.Quote.Contains("海底电缆", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Both_sides_come_from_the_articles_claims_with_their_stance()
     {
         var answer = await core.AskAsync("AI泡沫论的正反两方各有什么理由？");
