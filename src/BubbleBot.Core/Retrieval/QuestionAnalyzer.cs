@@ -356,7 +356,7 @@ public sealed partial class QuestionAnalyzer
                 }
 
                 var (renderings, curated) = RenderingsInCorpus(word);
-                if (renderings.Count == 0 && !InCorpus(word) && owner.Correct(word) is { } corrected)
+                if (renderings.Count == 0 && !InCorpus(word) && (owner.Correct(word) ?? owner.SplitCompound(word)) is { } corrected)
                 {
                     word = corrected;
                     (renderings, curated) = RenderingsInCorpus(word);
@@ -588,6 +588,21 @@ public sealed partial class QuestionAnalyzer
     /// <summary>A misspelt English word ("budjet") read as the vocabulary word one edit away.</summary>
     private string? Correct(string word) =>
         word.Length < 5 ? null : _vocabulary.SingleWords.FirstOrDefault(w => Math.Abs(w.Length - word.Length) <= 1 && EditDistance.AtMostOne(w, word));
+
+    /// <summary>A compound typed as one word ("cashflow", "chipmaker") read as the two-word entry the vocabulary has.</summary>
+    private string? SplitCompound(string word)
+    {
+        for (var at = 3; word.Length >= 6 && at <= word.Length - 3; at++)
+        {
+            var phrase = word[..at] + " " + word[at..];
+            if (_vocabulary.Renderings(phrase, out _).Count > 0)
+            {
+                return phrase;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The Lucene query clauses, each term or phrase once per field.</summary>
     private sealed class QueryClauses

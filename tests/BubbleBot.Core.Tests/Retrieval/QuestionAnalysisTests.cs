@@ -160,4 +160,21 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
 
         Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
     }
+
+    [Fact]
+    public void A_compound_typed_as_one_word_is_read_as_its_two_word_entry()
+    {
+        var analysis = core.Analyzer.Analyze("do most ai startups even have a steady cashflow?");
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "cashflow" && u.InCorpus);
+    }
+
+    [Fact]
+    public void Chat_fillers_and_possessive_pronouns_are_not_content()
+    {
+        var analysis = core.Analyzer.Analyze("ngl a friend sent a screenshot in our chat, is their data center spending real?");
+
+        Assert.All(new[] { "ngl", "friend", "screenshot", "our", "their" }, filler => Assert.DoesNotContain(filler, analysis.Terms));
+        Assert.Contains(analysis.Terms, t => t.Contains("data center", StringComparison.OrdinalIgnoreCase));
+    }
 }
