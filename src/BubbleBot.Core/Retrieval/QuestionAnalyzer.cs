@@ -300,9 +300,9 @@ public sealed partial class QuestionAnalyzer
                     continue;
                 }
 
-                if (word.Text.Length == 1 && !word.PartOfSpeech.StartsWith('n'))
+                if (word.Text.Length == 1 && !word.PartOfSpeech.StartsWith('n') && !word.PartOfSpeech.StartsWith('v'))
                 {
-                    continue; // A lone verb or adjective ("拿", "准") says little about the subject.
+                    continue; // A lone adjective or adverb ("准", "很") says little about the subject.
                 }
 
                 if (word.Text.Length == 1)
