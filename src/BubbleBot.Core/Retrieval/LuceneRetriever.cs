@@ -138,8 +138,6 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     /// <summary>Share of the question a sentence holding the figure (with the sentence before it) must cover.</summary>
     public const double MinAnswerSentenceCoverage = 0.3;
 
-    public double MinCoverage => minCoverage;
-
     public RelevanceVerdict Judge(QuestionAnalysis question, IReadOnlyList<Candidate> candidates)
     {
         if (question.Intent == QuestionIntent.Injection)
@@ -183,9 +181,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
 
     /// <summary>The coverage a passage needs to be quoted for <paramref name="question"/>.</summary>
     public double CoverageFloor(QuestionAnalysis question) =>
-        question.NamedArticleIds.Count > 0 ? Math.Min(NamedArticleMinCoverage, minCoverage)
-        : minCoverage;
-
+        question.NamedArticleIds.Count > 0 ? Math.Min(NamedArticleMinCoverage, minCoverage) : minCoverage;
 
     /// <summary>
     /// A figure or date in a sentence that is about the question: that sentence with the one before it covers
@@ -218,12 +214,10 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
 
             var article = index.ChunksOf(candidate.Chunk.DocId);
             var next = candidate.Chunk.Index + 1;
-            if (text.TrimEnd().EndsWith('？') || text.TrimEnd().EndsWith('?'))
+            var asks = text.TrimEnd().EndsWith('？') || text.TrimEnd().EndsWith('?');
+            if (asks && next < article.Count && AnswerShapes.HasRequired(article[next].Text, question.AnswerType))
             {
-                if (next < article.Count && AnswerShapes.HasRequired(article[next].Text, question.AnswerType))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
