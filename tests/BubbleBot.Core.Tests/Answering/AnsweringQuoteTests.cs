@@ -43,6 +43,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_series_blurb_is_not_quoted_as_what_the_article_argues()
+    {
+        var answer = await core.AskAsync("why could this bubble last longer than past ones per the MIT Tech Review piece?");
+
+        Assert.DoesNotContain(answer.Citations, c => c.Quote.Contains("專題系列", StringComparison.Ordinal));
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("私募市場", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Both_sides_come_from_the_articles_claims_with_their_stance()
     {
         var answer = await core.AskAsync("AI泡沫论的正反两方各有什么理由？");
