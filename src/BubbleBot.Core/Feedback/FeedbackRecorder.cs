@@ -59,14 +59,16 @@ public sealed partial class FeedbackRecorder : BackgroundService
     }
 
     /// <summary>
-    /// Queues a vote (+1 or -1) and returns the answer's counts as this process has seen them: one vote per user per
-    /// answer, a second vote replacing the first. Counts start afresh for answers given before a restart.
+    /// Queues a vote (+1 or -1) and returns the answer's counts as this process has seen them, and whether this vote
+    /// changed them: one vote per user per answer, a second vote replacing the first (the same vote again changes
+    /// nothing). Counts start afresh for answers given before a restart; the store keeps every vote.
     /// </summary>
-    public VoteCounts RecordVote(string answerId, string userKey, int value)
+    public (VoteCounts Counts, bool Changed) RecordVote(string answerId, string userKey, int value)
     {
         var user = FeedbackUser.Hash(userKey);
         value = Math.Sign(value);
         VoteCounts counts;
+        bool changed;
         lock (_tallyGate)
         {
             if (!_tally.TryGetValue(answerId, out var votes))
@@ -79,16 +81,17 @@ public sealed partial class FeedbackRecorder : BackgroundService
                 }
             }
 
+            changed = !votes.TryGetValue(user, out var before) || before != value;
             votes[user] = value;
             counts = new VoteCounts(votes.Values.Count(v => v > 0), votes.Values.Count(v => v < 0));
         }
 
-        if (_options.Enabled)
+        if (_options.Enabled && changed)
         {
             _queue.Writer.TryWrite(new VoteRecord(answerId, user, value, _time.GetUtcNow()));
         }
 
-        return counts;
+        return (counts, changed);
     }
 
     /// <summary>Completes once everything queued before it was written (or failed to be); for tests and shutdown.</summary>

@@ -1,6 +1,7 @@
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
 using BubbleBot.Core.Corpus;
+using BubbleBot.Core.Feedback;
 using BubbleBot.Core.Text;
 using BubbleBot.Telegram.Client;
 using BubbleBot.Telegram.Configuration;
@@ -11,6 +12,7 @@ using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace BubbleBot.Telegram.Handling;
 
@@ -21,6 +23,7 @@ internal sealed class UpdateHandler(
     ChatPipeline pipeline,
     ConversationMemory memory,
     IArticleCatalog catalog,
+    FeedbackRecorder feedback,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<UpdateHandler> logger)
@@ -47,6 +50,9 @@ internal sealed class UpdateHandler(
                     ? TelegramRenderer.Help(catalog.Articles, command.Language, bot.Username)
                     : TelegramRenderer.Sources(catalog.Articles, command.Language);
                 await SendAsync(command.Message, html, cancellationToken).ConfigureAwait(false);
+                break;
+            case TelegramWork.Vote vote:
+                await VoteAsync(vote, cancellationToken).ConfigureAwait(false);
                 break;
             case TelegramWork.Question question:
                 try
@@ -77,7 +83,7 @@ internal sealed class UpdateHandler(
             var indicator = KeepTypingAsync(message.Chat.Id, typing.Token);
             try
             {
-                reply = await pipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, question.Text), cancellationToken).ConfigureAwait(false);
+                reply = await pipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, question.Text, Platform: "telegram", Chat: message.Chat.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -112,7 +118,9 @@ internal sealed class UpdateHandler(
             return;
         }
 
-        var sent = await SendAsync(message, html, cancellationToken).ConfigureAwait(false);
+        // Votes are asked for on answers only: a refusal is already counted in the operator's report.
+        var keyboard = reply is ChatReply.Answered { AnswerId: { } answerId, Answer.NoAnswer: false } ? VoteKeyboard.For(answerId) : null;
+        var sent = await SendAsync(message, html, cancellationToken, keyboard).ConfigureAwait(false);
 
         // A reply to any part of the answer continues this conversation.
         foreach (var id in sent)
@@ -122,16 +130,21 @@ internal sealed class UpdateHandler(
     }
 
     /// <summary>Sends the HTML as one or more replies to <paramref name="to"/>, each within Telegram's length limit.</summary>
-    private async Task<List<int>> SendAsync(Message to, string html, CancellationToken cancellationToken)
+    private async Task<List<int>> SendAsync(Message to, string html, CancellationToken cancellationToken, InlineKeyboardMarkup? keyboard = null)
     {
         var ids = new List<int>();
         var chatId = to.Chat.Id;
-        foreach (var part in HtmlSplitter.Split(html))
+        var parts = HtmlSplitter.Split(html).ToList();
+        for (var i = 0; i < parts.Count; i++)
         {
+            var part = parts[i];
+
+            // The buttons go under the last part, where the sources are.
+            var markup = i == parts.Count - 1 ? keyboard : null;
             Message sent;
             try
             {
-                sent = await SendPartAsync(to, part, ParseMode.Html, cancellationToken).ConfigureAwait(false);
+                sent = await SendPartAsync(to, part, ParseMode.Html, cancellationToken, markup).ConfigureAwait(false);
             }
             catch (ApiRequestException exception) when (IsUnparsable(exception))
             {
@@ -143,7 +156,7 @@ internal sealed class UpdateHandler(
                 }
 
                 Log.SentAsPlainText(logger, exception, chatId);
-                sent = await SendPartAsync(to, plain, ParseMode.None, cancellationToken).ConfigureAwait(false);
+                sent = await SendPartAsync(to, plain, ParseMode.None, cancellationToken, markup).ConfigureAwait(false);
             }
 
             ids.Add(sent.Id);
@@ -153,21 +166,21 @@ internal sealed class UpdateHandler(
         return ids;
     }
 
-    private async Task<Message> SendPartAsync(Message to, string text, ParseMode parseMode, CancellationToken cancellationToken)
+    private async Task<Message> SendPartAsync(Message to, string text, ParseMode parseMode, CancellationToken cancellationToken, InlineKeyboardMarkup? markup)
     {
         try
         {
-            return await SendPartToAsync(to.Chat.Id, to, text, parseMode, cancellationToken).ConfigureAwait(false);
+            return await SendPartToAsync(to.Chat.Id, to, text, parseMode, cancellationToken, markup).ConfigureAwait(false);
         }
         catch (ApiRequestException exception) when (exception.Parameters?.MigrateToChatId is { } newChatId)
         {
             // The group became a supergroup with a new id while the answer was prepared: send it there.
             Log.ChatMigrated(logger, to.Chat.Id, newChatId);
-            return await SendPartToAsync(newChatId, to, text, parseMode, cancellationToken).ConfigureAwait(false);
+            return await SendPartToAsync(newChatId, to, text, parseMode, cancellationToken, markup).ConfigureAwait(false);
         }
     }
 
-    private Task<Message> SendPartToAsync(long chatId, Message to, string text, ParseMode parseMode, CancellationToken cancellationToken) =>
+    private Task<Message> SendPartToAsync(long chatId, Message to, string text, ParseMode parseMode, CancellationToken cancellationToken, InlineKeyboardMarkup? markup) =>
         // A network failure after Telegram accepted the message can send it twice; a lost answer would be worse.
         api.CallAsync(
             "sendMessage",
@@ -177,9 +190,32 @@ internal sealed class UpdateHandler(
                 parseMode: parseMode,
                 replyParameters: new ReplyParameters { MessageId = to.Id, AllowSendingWithoutReply = true },
                 linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true },
+                replyMarkup: markup,
                 cancellationToken: ct),
             options.Value.SendAttempts,
             cancellationToken);
+
+    /// <summary>
+    /// Counts the vote, answers the button press (Telegram shows a spinner until then), and shows the new counts on the
+    /// answer's buttons when the user's vote changed them.
+    /// </summary>
+    private async Task VoteAsync(TelegramWork.Vote vote, CancellationToken cancellationToken)
+    {
+        var (counts, changed) = feedback.RecordVote(vote.AnswerId, vote.UserKey, vote.Value);
+        await api.CallAsync(
+            "answerCallbackQuery",
+            (client, ct) => client.AnswerCallbackQuery(vote.QueryId, VoteKeyboard.Thanks(vote.Language), cancellationToken: ct),
+            options.Value.SendAttempts,
+            cancellationToken).ConfigureAwait(false);
+        if (changed)
+        {
+            await api.CallAsync(
+                "editMessageReplyMarkup",
+                (client, ct) => client.EditMessageReplyMarkup(vote.Message.Chat.Id, vote.Message.Id, VoteKeyboard.For(vote.AnswerId, counts), cancellationToken: ct),
+                options.Value.SendAttempts,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Telegram's 400 "Bad Request: can't parse entities: …" for HTML it cannot parse.</summary>
     private static bool IsUnparsable(ApiRequestException exception) =>

@@ -31,7 +31,7 @@ internal sealed class PollingService(
 
     // While the dispatcher is full, poll again on progress or at this pace.
     private static readonly TimeSpan FullPollInterval = TimeSpan.FromSeconds(1);
-    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message];
+    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
 
     private readonly OffsetTracker _offset = new();
 

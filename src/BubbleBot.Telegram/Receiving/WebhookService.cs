@@ -42,7 +42,7 @@ internal sealed class WebhookService(
             {
                 await client.CallAsync(
                     "setWebhook",
-                    (bot, token) => bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: [UpdateType.Message], secretToken: settings.WebhookSecret, cancellationToken: token),
+                    (bot, token) => bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: [UpdateType.Message, UpdateType.CallbackQuery], secretToken: settings.WebhookSecret, cancellationToken: token),
                     1,
                     ct).ConfigureAwait(false);
                 Log.WebhookSet(logger, WebhookEndpoint.PathOf(settings));
