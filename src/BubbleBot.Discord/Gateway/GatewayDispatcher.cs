@@ -66,6 +66,10 @@ internal sealed class GatewayDispatcher(
                         // Acknowledged right away on its own task: the 3-second deadline must not wait behind answers.
                         queue.Run("interaction", ct => responder.AcknowledgeAsync(interaction, ct), stoppingToken);
                     }
+                    else if (DiscordEvents.ParseComponent(d) is { } component)
+                    {
+                        queue.Run("button", ct => responder.AcknowledgeComponentAsync(component, ct), stoppingToken);
+                    }
 
                     break;
             }

@@ -19,6 +19,9 @@ internal sealed record IncomingInteraction(
     string? Question,
     string? Locale);
 
+/// <summary>A press of a button (message component) on one of the bot's messages.</summary>
+internal sealed record IncomingComponent(string Id, string Token, string? GuildId, string UserId, string CustomId);
+
 /// <summary>Reads MESSAGE_CREATE and INTERACTION_CREATE payloads and decides which deserve an answer.</summary>
 internal static partial class DiscordEvents
 {
@@ -112,6 +115,23 @@ internal static partial class DiscordEvents
         }
 
         return new IncomingInteraction(id, token, applicationId, channelId, d.GetString("guild_id"), userId, name, question, d.GetString("locale"));
+    }
+
+    /// <summary>A button press (interaction type 3, component type 2), or null.</summary>
+    public static IncomingComponent? ParseComponent(JsonElement d)
+    {
+        if (d.GetInt("type") != 3 || d.GetObject("data") is not { } data || data.GetInt("component_type") != 2)
+        {
+            return null;
+        }
+
+        var id = d.GetString("id");
+        var token = d.GetString("token");
+        var userId = (d.GetObject("member")?.GetObject("user") ?? d.GetObject("user"))?.GetString("id");
+        var customId = data.GetString("custom_id");
+        return id is null || token is null || userId is null || customId is null
+            ? null
+            : new IncomingComponent(id, token, d.GetString("guild_id"), userId, customId);
     }
 
     public static string StripMention(string content, string botUserId) =>

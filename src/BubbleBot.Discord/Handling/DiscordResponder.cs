@@ -2,6 +2,7 @@ using BubbleBot.Core.Text;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
 using BubbleBot.Core.Corpus;
+using BubbleBot.Core.Feedback;
 using BubbleBot.Discord.Messages;
 using BubbleBot.Discord.Rest;
 using Microsoft.Extensions.DependencyInjection;
@@ -135,6 +136,26 @@ internal sealed class DiscordResponder(
     }
 
     /// <summary>
+    /// A vote button: counted, and answered at once (within Discord's 3 s) by editing the buttons to show the counts,
+    /// or, when the user's vote did not change, by an acknowledgement that leaves the message as it is.
+    /// </summary>
+    public async Task AcknowledgeComponentAsync(IncomingComponent component, CancellationToken cancellationToken)
+    {
+        if (!options.Value.IsGuildAllowed(component.GuildId) || !VoteButtons.TryParse(component.CustomId, out var answerId, out var value))
+        {
+            await rest.CreateInteractionResponseAsync(component.Id, component.Token, InteractionResponse.Unchanged, cancellationToken);
+            return;
+        }
+
+        using var scope = scopes.CreateScope();
+        var (counts, changed) = scope.ServiceProvider.GetRequiredService<FeedbackRecorder>().RecordVote(answerId, DiscordEvents.UserKey(component.UserId), value);
+        var response = changed
+            ? InteractionResponse.Update(new MessagePayload(null, Components: VoteButtons.For(answerId, counts)))
+            : InteractionResponse.Unchanged;
+        await rest.CreateInteractionResponseAsync(component.Id, component.Token, response, cancellationToken);
+    }
+
+    /// <summary>
     /// /ask: admitted (rate limit, a place in the stage) before anything else. Refused: an ephemeral notice as the
     /// interaction's only response. Accepted: deferred at once (the 3-second deadline), answered by the stage later.
     /// </summary>
@@ -200,7 +221,8 @@ internal sealed class DiscordResponder(
             var typingTask = KeepTypingAsync(message.ChannelId, typing.Token);
             try
             {
-                reply = await scopedPipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, message.ConversationKey, message.Text), cancellationToken);
+                reply = await scopedPipeline.AnswerAdmittedAsync(
+                    new IncomingQuestion(userKey, message.ConversationKey, message.Text, Platform: "discord", Chat: message.ChannelId), cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -259,7 +281,8 @@ internal sealed class DiscordResponder(
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            reply = await scopedPipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty), cancellationToken);
+            reply = await scopedPipeline.AnswerAdmittedAsync(
+                new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty, Platform: "discord", Chat: interaction.ChannelId), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -295,6 +318,9 @@ internal sealed class DiscordResponder(
 
     private static MessagePayload? Render(ChatReply reply) => reply switch
     {
+        // Votes are asked for on answers only: a refusal is already counted in the operator's report.
+        ChatReply.Answered { AnswerId: { } answerId, Answer.NoAnswer: false } answered =>
+            DiscordMessageRenderer.Answer(answered.Answer, answered.Note) with { Components = VoteButtons.For(answerId) },
         ChatReply.Answered answered => DiscordMessageRenderer.Answer(answered.Answer, answered.Note),
         ChatReply.Notice notice => DiscordMessageRenderer.Notice(notice.Text),
         _ => null,

@@ -34,8 +34,27 @@ internal sealed record Embed(string? Title, string? Description, int? Color = nu
     public int CountedLength => (Title?.Length ?? 0) + (Description?.Length ?? 0) + (Footer?.Text.Length ?? 0);
 }
 
+/// <summary>A button (component type 2); style 2 is Discord's grey "secondary" button.</summary>
+internal sealed record Button(string Label, string CustomId)
+{
+    public int Type => 2;
+
+    public int Style => 2;
+}
+
+/// <summary>A row of components (type 1), the container Discord requires around buttons.</summary>
+internal sealed record ActionRow(IReadOnlyList<Button> Components)
+{
+    public int Type => 1;
+}
+
 /// <summary>A message body for create, edit and interaction responses. <see cref="AllowedMentions"/> cannot be left out.</summary>
-internal sealed record MessagePayload(string? Content, IReadOnlyList<Embed>? Embeds = null, MessageReference? MessageReference = null, int? Flags = null)
+internal sealed record MessagePayload(
+    string? Content,
+    IReadOnlyList<Embed>? Embeds = null,
+    MessageReference? MessageReference = null,
+    int? Flags = null,
+    IReadOnlyList<ActionRow>? Components = null)
 {
     public const int Ephemeral = 1 << 6;
     public const int SuppressEmbeds = 1 << 2;
@@ -48,6 +67,16 @@ internal sealed record InteractionResponse(int Type, MessagePayload? Data = null
 {
     public const int ChannelMessageWithSource = 4;
     public const int DeferredChannelMessageWithSource = 5;
+
+    /// <summary>Acknowledges a button press without changing the message.</summary>
+    public const int DeferredUpdateMessage = 6;
+
+    /// <summary>Answers a button press by editing the message the button is on.</summary>
+    public const int UpdateMessage = 7;
+
+    public static InteractionResponse Unchanged { get; } = new(DeferredUpdateMessage);
+
+    public static InteractionResponse Update(MessagePayload data) => new(UpdateMessage, data);
 
     /// <summary>A deferred response may only carry flags, so it has no data (and so no content that could ping).</summary>
     public static InteractionResponse Deferred { get; } = new(DeferredChannelMessageWithSource);
