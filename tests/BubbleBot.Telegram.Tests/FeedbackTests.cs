@@ -83,8 +83,59 @@ public sealed class FeedbackTests : BotApiTest, IDisposable
         Assert.Empty(Api.CallsOf("editMessageReplyMarkup"));
     }
 
+    [Fact]
+    public async Task Report_answers_an_admin_in_private_and_ignores_everyone_else()
+    {
+        const long Stranger = 5555;
+        BotHost = await StartAsync();
+        Api.Deliver(
+            Updates.Private(1, 10, "What is a good recipe for pancakes?"),
+            Updates.Private(2, 11, "/report"),
+            Updates.Private(3, 20, "/report", chatId: Stranger, userId: Stranger),
+            Updates.Private(4, 21, "/help", chatId: Stranger, userId: Stranger),
+            Updates.Group(5, 30, "/report"),
+            Updates.Group(6, 31, "/help"));
+
+        var admin = await Api.WaitForMessagesAsync(Updates.PrivateChat, 2);
+        var stranger = await Api.WaitForMessagesAsync(Stranger, 1);
+        var group = await Api.WaitForMessagesAsync(Updates.GroupChat, 1);
+
+        Assert.Equal(11, admin[1].ReplyTo);
+        var report = TelegramHtml.AssertValid(admin[1].Text);
+        Assert.Contains("Feedback report", report, StringComparison.Ordinal);
+        Assert.Contains("What is a good recipe for pancakes?", report, StringComparison.Ordinal);
+        Assert.Equal(21, Assert.Single(stranger).ReplyTo);
+        Assert.Equal(31, Assert.Single(group).ReplyTo);
+        Assert.DoesNotContain(Api.CallsOf("sendMessage"), c => c.Text.Contains("Feedback report", StringComparison.Ordinal) && c.ChatId != Updates.PrivateChat);
+    }
+
+    [Fact]
+    public async Task The_command_menu_is_registered_in_english_and_chinese_with_report_only_for_admins()
+    {
+        BotHost = await StartAsync();
+
+        var calls = (await Api.WaitUntilAsync(calls => calls.Count(c => c.Method == "setMyCommands") >= 4, "four setMyCommands"))
+            .Where(c => c.Method == "setMyCommands").ToList();
+
+        List<string> Names(ApiCall call) => [.. call.Parameters["commands"]!.AsArray().Select(c => c!["command"]!.GetValue<string>())];
+        string? Language(ApiCall call) => call.Parameters["language_code"]?.GetValue<string>();
+        var everyone = calls.Where(c => c.Parameters["scope"]?["type"]?.GetValue<string>() is null or "default").ToList();
+        var admins = calls.Where(c => c.Parameters["scope"]?["type"]?.GetValue<string>() == "chat").ToList();
+
+        Assert.Equal([null, "zh"], everyone.Select(Language).Order());
+        Assert.All(everyone, c => Assert.Equal(["ask", "sides", "sources", "help"], Names(c)));
+        Assert.Equal([null, "zh"], admins.Select(Language).Order());
+        Assert.All(admins, c => Assert.Equal(Updates.UserId, c.Parameters["scope"]!["chat_id"]!.GetValue<long>()));
+        Assert.All(admins, c => Assert.Contains("report", Names(c)));
+        Assert.Contains("提", everyone.Single(c => Language(c) == "zh").Parameters["commands"]![0]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private Task<Microsoft.Extensions.Hosting.IHost> StartAsync() =>
-        TestHosts.StartPollingAsync(Api, settings => settings["Storage:DataPath"] = _dataPath);
+        TestHosts.StartPollingAsync(Api, settings =>
+        {
+            settings["Storage:DataPath"] = _dataPath;
+            settings["Telegram:AdminUserIds:0"] = Updates.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
 
     private async Task<ApiCall> WaitForEditsAsync(int count) =>
         (await Api.WaitUntilAsync(calls => calls.Count(c => c.Method == "editMessageReplyMarkup") >= count, $"{count} editMessageReplyMarkup"))

@@ -27,6 +27,12 @@ public sealed class TelegramOptions : IValidatableObject
     /// <summary>When not empty, only these chats are served (<c>Telegram:AllowedChatIds</c>); others are ignored.</summary>
     public List<long> AllowedChatIds { get; set; } = [];
 
+    /// <summary>
+    /// Users who may ask for <c>/report</c> (<c>Telegram:AdminUserIds</c>), in a private chat with the bot; everyone
+    /// else's <c>/report</c> is ignored. Numeric Telegram user ids.
+    /// </summary>
+    public List<long> AdminUserIds { get; set; } = [];
+
     /// <summary>How long one getUpdates call may wait for news (<c>Telegram:PollingTimeoutSeconds</c>).</summary>
     [Range(0, 50, ErrorMessage = "Telegram:PollingTimeoutSeconds must be between 0 and 50.")]
     public int PollingTimeoutSeconds { get; set; } = 30;

@@ -74,6 +74,13 @@ internal sealed class TelegramAdmission(
             return null;
         }
 
+        // The report is for the configured admins, in a private chat; anyone else's /report is ignored.
+        if (route is Route.Command { Kind: BotCommandKind.Report }
+            && (message.Chat.Type != global::Telegram.Bot.Types.Enums.ChatType.Private || senderChat is not null || !options.Value.AdminUserIds.Contains(from!.Id)))
+        {
+            return null;
+        }
+
         var text = route is Route.Question q ? q.Text : message.Text ?? string.Empty;
         using (var scope = scopes.CreateScope())
         {

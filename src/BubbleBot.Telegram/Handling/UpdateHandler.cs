@@ -24,6 +24,7 @@ internal sealed class UpdateHandler(
     ConversationMemory memory,
     IArticleCatalog catalog,
     FeedbackRecorder feedback,
+    FeedbackReporter reporter,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<UpdateHandler> logger)
@@ -32,6 +33,9 @@ internal sealed class UpdateHandler(
     private static readonly TimeSpan TypingRenewal = TimeSpan.FromSeconds(4);
 
     private static readonly TimeSpan ApologyDeadline = TimeSpan.FromSeconds(5);
+
+    /// <summary>The period of <c>/report</c> in chat (the command line takes <c>--since</c>).</summary>
+    private static readonly TimeSpan ReportPeriod = TimeSpan.FromDays(7);
 
     /// <summary>
     /// Does what admission decided. A question already holds its slot in the shared answering stage (the dispatcher
@@ -46,9 +50,12 @@ internal sealed class UpdateHandler(
                 break;
             case TelegramWork.Command command:
                 var bot = await identity.GetAsync(cancellationToken).ConfigureAwait(false);
-                var html = command.Kind == BotCommandKind.Help
-                    ? TelegramRenderer.Help(catalog.Articles, command.Language, bot.Username)
-                    : TelegramRenderer.Sources(catalog.Articles, command.Language);
+                var html = command.Kind switch
+                {
+                    BotCommandKind.Help => TelegramRenderer.Help(catalog.Articles, command.Language, bot.Username),
+                    BotCommandKind.Report => TelegramRenderer.Notice((await reporter.ReportAsync(ReportPeriod, cancellationToken).ConfigureAwait(false)).ToText()),
+                    _ => TelegramRenderer.Sources(catalog.Articles, command.Language),
+                };
                 await SendAsync(command.Message, html, cancellationToken).ConfigureAwait(false);
                 break;
             case TelegramWork.Vote vote:

@@ -23,6 +23,7 @@ internal sealed class PollingService(
     TelegramApi api,
     UpdateDispatcher dispatcher,
     BotIdentityProvider identity,
+    CommandMenu menu,
     AdapterHealth health,
     IOptions<TelegramOptions> options,
     ILogger<PollingService> logger) : BackgroundService
@@ -49,6 +50,8 @@ internal sealed class PollingService(
         {
             return;
         }
+
+        await menu.RegisterAsync(stoppingToken).ConfigureAwait(false);
 
         var failures = 0;
         var settings = options.Value;

@@ -15,6 +15,7 @@ internal sealed class WebhookService(
     TelegramApi api,
     UpdateDispatcher dispatcher,
     BotIdentityProvider identity,
+    CommandMenu menu,
     AdapterHealth health,
     IOptions<TelegramOptions> options,
     ILogger<WebhookService> logger) : BackgroundService
@@ -31,7 +32,7 @@ internal sealed class WebhookService(
         var settings = options.Value;
 
         // The webhook stays set on shutdown: Telegram keeps the updates until the bot is back.
-        await StartupCalls.PrepareAsync(
+        var ready = await StartupCalls.PrepareAsync(
             api,
             identity,
             health,
@@ -49,5 +50,9 @@ internal sealed class WebhookService(
             },
             logger,
             stoppingToken).ConfigureAwait(false);
+        if (ready)
+        {
+            await menu.RegisterAsync(stoppingToken).ConfigureAwait(false);
+        }
     }
 }
