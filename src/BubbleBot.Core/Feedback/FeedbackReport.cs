@@ -183,10 +183,25 @@ public sealed record FeedbackReport(
 }
 
 /// <summary>Builds reports from the configured store and the live article list.</summary>
-public sealed class FeedbackReporter(IFeedbackStore store, IArticleCatalog catalog, TimeProvider time)
+public sealed class FeedbackReporter(IFeedbackStore store, IArticleCatalog catalog, TimeProvider time, FeedbackRecorder? recorder = null)
 {
+    private static readonly TimeSpan FlushLimit = TimeSpan.FromSeconds(10);
+
     public async Task<FeedbackReport> ReportAsync(TimeSpan period, CancellationToken cancellationToken)
     {
+        if (recorder is not null)
+        {
+            // What this process has queued belongs in the report too; a store too slow to take it is not waited for long.
+            try
+            {
+                await recorder.FlushAsync(cancellationToken).WaitAsync(FlushLimit, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var until = time.GetUtcNow();
         var since = until - period;
         var data = await store.ReadAsync(since, cancellationToken).ConfigureAwait(false);

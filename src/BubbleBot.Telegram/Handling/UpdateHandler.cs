@@ -53,7 +53,7 @@ internal sealed class UpdateHandler(
                 var html = command.Kind switch
                 {
                     BotCommandKind.Help => TelegramRenderer.Help(catalog.Articles, command.Language, bot.Username),
-                    BotCommandKind.Report => TelegramRenderer.Notice((await reporter.ReportAsync(ReportPeriod, cancellationToken).ConfigureAwait(false)).ToText()),
+                    BotCommandKind.Report => TelegramRenderer.Notice(await ReportTextAsync(cancellationToken).ConfigureAwait(false)),
                     _ => TelegramRenderer.Sources(catalog.Articles, command.Language),
                 };
                 await SendAsync(command.Message, html, cancellationToken).ConfigureAwait(false);
@@ -201,6 +201,20 @@ internal sealed class UpdateHandler(
                 cancellationToken: ct),
             options.Value.SendAttempts,
             cancellationToken);
+
+    /// <summary>The report, or one line saying why there is none (the store may be locked or gone).</summary>
+    private async Task<string> ReportTextAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await reporter.ReportAsync(ReportPeriod, cancellationToken).ConfigureAwait(false)).ToText();
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.ReportFailed(logger, exception);
+            return $"The feedback report could not be read ({exception.GetType().Name}); see the bot's log.";
+        }
+    }
 
     /// <summary>
     /// Counts the vote, answers the button press (Telegram shows a spinner until then), and shows the new counts on the
