@@ -58,7 +58,7 @@ internal sealed class DiscordResponder(
         var question = new IncomingQuestion(userKey, message.ConversationKey, message.Text);
         if (pipeline.Admit(question) is { } refused)
         {
-            if (Render(refused) is { } notice)
+            if (Render(refused) is [var notice])
             {
                 queue.Run("rate-limit notice", ct => ReplyAsync(message, notice, ct), stoppingToken);
             }
@@ -242,14 +242,14 @@ internal sealed class DiscordResponder(
             return;
         }
 
-        var payload = Render(reply);
-        if (payload is null)
+        var payloads = Render(reply);
+        for (var i = 0; i < payloads.Count; i++)
         {
-            return;
+            // The first part replies to the question; the rest follow it in the channel, in order.
+            var payload = i == 0 ? payloads[i] with { MessageReference = new MessageReference(message.Id) } : payloads[i];
+            var sentId = await rest.CreateMessageAsync(message.ChannelId, payload, cancellationToken);
+            Remember(scope.ServiceProvider, reply, message.ConversationKey, sentId);
         }
-
-        var sentId = await rest.CreateMessageAsync(message.ChannelId, payload with { MessageReference = new MessageReference(message.Id) }, cancellationToken);
-        Remember(scope.ServiceProvider, reply, message.ConversationKey, sentId);
     }
 
     /// <summary>Answers an already deferred /ask (as the stage does once it gets a slot).</summary>
@@ -296,10 +296,20 @@ internal sealed class DiscordResponder(
             reply = new ChatReply.Notice(Sorry, AnswerLanguage.English);
         }
 
-        var payload = Render(reply)
-            ?? DiscordMessageRenderer.Notice(DiscordMessageRenderer.LabelsForLocale(interaction.Locale).RateLimited);
-        var sentId = await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, payload, cancellationToken);
+        var payloads = Render(reply);
+        if (payloads.Count == 0)
+        {
+            payloads = [DiscordMessageRenderer.Notice(DiscordMessageRenderer.LabelsForLocale(interaction.Locale).RateLimited)];
+        }
+
+        // The deferred response becomes the first part; the rest are follow-up messages of the same interaction.
+        var sentId = await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, payloads[0], cancellationToken);
         Remember(scope.ServiceProvider, reply, conversation, sentId);
+        foreach (var payload in payloads.Skip(1))
+        {
+            sentId = await rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, payload, cancellationToken);
+            Remember(scope.ServiceProvider, reply, conversation, sentId);
+        }
     }
 
     /// <summary>Sends an apology with its own short deadline (the work's own token is already cancelled).</summary>
@@ -316,15 +326,23 @@ internal sealed class DiscordResponder(
         }
     }
 
-    private static MessagePayload? Render(ChatReply reply) => reply switch
+    private static IReadOnlyList<MessagePayload> Render(ChatReply reply)
     {
-        // Votes are asked for on answers only: a refusal is already counted in the operator's report.
-        ChatReply.Answered { AnswerId: { } answerId, Answer.NoAnswer: false } answered =>
-            DiscordMessageRenderer.Answer(answered.Answer, answered.Note) with { Components = VoteButtons.For(answerId) },
-        ChatReply.Answered answered => DiscordMessageRenderer.Answer(answered.Answer, answered.Note),
-        ChatReply.Notice notice => DiscordMessageRenderer.Notice(notice.Text),
-        _ => null,
-    };
+        switch (reply)
+        {
+            case ChatReply.Answered answered:
+                var parts = DiscordMessageRenderer.Answer(answered.Answer, answered.Note);
+
+                // Votes are asked for on answers only (a refusal is already counted in the operator's report), under the last part.
+                return answered is { AnswerId: { } answerId, Answer.NoAnswer: false }
+                    ? [.. parts.SkipLast(1), parts[^1] with { Components = VoteButtons.For(answerId) }]
+                    : parts;
+            case ChatReply.Notice notice:
+                return [DiscordMessageRenderer.Notice(notice.Text)];
+            default:
+                return [];
+        }
+    }
 
     // Replying to the bot's answer continues the same conversation.
     private static void Remember(IServiceProvider services, ChatReply reply, string conversation, string? sentId)

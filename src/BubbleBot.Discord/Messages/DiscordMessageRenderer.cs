@@ -12,12 +12,14 @@ internal static class DiscordMessageRenderer
     private const int MaxSourcesLength = 2500;
     private const int MaxTitleInList = 200;
 
-    public static MessagePayload Answer(Answer answer, string? note)
+    /// <summary>
+    /// An answer as one message when it fits, else as several: the text split at sentence ends (one embed per message,
+    /// nothing trimmed), the sources in the last message. The note (a cut question) goes with the first.
+    /// </summary>
+    public static IReadOnlyList<MessagePayload> Answer(Answer answer, string? note)
     {
         var labels = AnswerLabels.For(answer.Language);
         var text = Markdown.Escape(answer.Text.Trim());
-        // The answer text already opens with its framing line (AnswerLabels.Intro), so the embed has no title.
-        string? title = null;
         var content = string.IsNullOrWhiteSpace(note) ? null : TextCut.ToLength(Markdown.Escape(note), DiscordLimits.Content);
 
         var sourceLines = answer.Sources.Select(s => SourceLine(s, labels)).ToList();
@@ -25,26 +27,33 @@ internal static class DiscordMessageRenderer
             ? string.Empty
             : $"**{labels.Sources}**\n" + TextCut.JoinLines(sourceLines, MaxSourcesLength);
 
-        var titleLength = title?.Length ?? 0;
+        // The answer text already opens with its framing line (AnswerLabels.Intro), so the embeds have no title.
+        var combined = sources.Length == 0 ? text : text + "\n\n" + sources;
+        if (combined.Length <= DiscordLimits.EmbedDescription)
+        {
+            return [new MessagePayload(content, [new Embed(null, combined, AnswerColor)])];
+        }
+
+        var parts = TextCut.Split(text, DiscordLimits.EmbedDescription);
+        var messages = parts.Select((part, i) => new MessagePayload(i == 0 ? content : null, [new Embed(null, part, AnswerColor)])).ToList();
+        var sourcesEmbed = new Embed(null, sources, AnswerColor);
         if (sources.Length == 0)
         {
-            var budget = Math.Min(DiscordLimits.EmbedDescription, DiscordLimits.EmbedsTotal - titleLength);
-            return new MessagePayload(content, [new Embed(title, TextCut.ToLength(text, budget), AnswerColor)]);
+            return messages;
         }
 
-        var combined = text + "\n\n" + sources;
-        if (combined.Length <= DiscordLimits.EmbedDescription && combined.Length + titleLength <= DiscordLimits.EmbedsTotal)
+        // Sources join the last part as a second embed where the 6,000-character total allows, else follow on their own.
+        var last = messages[^1];
+        if (last.Embeds![0].CountedLength + sourcesEmbed.CountedLength <= DiscordLimits.EmbedsTotal)
         {
-            return new MessagePayload(content, [new Embed(title, combined, AnswerColor)]);
+            messages[^1] = last with { Embeds = [last.Embeds[0], sourcesEmbed] };
+        }
+        else
+        {
+            messages.Add(new MessagePayload(null, [sourcesEmbed]));
         }
 
-        // Too long for one embed: the answer is trimmed at a sentence end, the sources go into a second embed.
-        var answerBudget = Math.Min(DiscordLimits.EmbedDescription, DiscordLimits.EmbedsTotal - titleLength - sources.Length);
-        return new MessagePayload(content,
-        [
-            new Embed(title, TextCut.ToLength(text, answerBudget), AnswerColor),
-            new Embed(null, sources, AnswerColor),
-        ]);
+        return messages;
     }
 
     public static MessagePayload Notice(string text, int? flags = null) =>
