@@ -67,6 +67,65 @@ public sealed class FeedbackTests : IDisposable
         Assert.Equal(2, Buttons(edit.Body!.Value).Count);
     }
 
+    [Fact]
+    public async Task Report_answers_an_admin_privately_and_gives_anyone_else_only_the_usage_text()
+    {
+        await using var bot = await BotHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Storage:DataPath"] = _dataPath,
+            ["Discord:AdminUserIds:0"] = FakeIds.User,
+        });
+        var connection = await bot.ReadyAsync();
+        await connection.SendDispatchAsync("MESSAGE_CREATE", 2, Message("505", "<@100> What is a good recipe for pancakes?"));
+        await bot.Discord.NextRequestAsync("POST", $"/channels/{FakeIds.Channel}/messages");
+
+        await connection.SendDispatchAsync("INTERACTION_CREATE", 3, Command("610", "report", OtherUser));
+        var refused = await NextCallbackAsync(bot, "610");
+        await connection.SendDispatchAsync("INTERACTION_CREATE", 4, Command("611", "report", FakeIds.User));
+        var deferred = await NextCallbackAsync(bot, "611");
+        var report = await bot.Discord.NextRequestAsync("PATCH", $"/webhooks/{FakeIds.Application}/token-611/messages/@original");
+
+        Assert.Equal(4, refused.GetProperty("type").GetInt32());
+        Assert.Equal(64, refused.GetProperty("data").GetProperty("flags").GetInt32());
+        Assert.DoesNotContain("Feedback report", refused.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal((5, 64), (deferred.GetProperty("type").GetInt32(), deferred.GetProperty("data").GetProperty("flags").GetInt32()));
+        var text = report.Body!.Value.GetProperty("embeds")[0].GetProperty("description").GetString()!;
+        Assert.Contains("Feedback report", text, StringComparison.Ordinal);
+        Assert.Contains("What is a good recipe for pancakes?", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(bot.Discord.Requests, r => r.Path.Contains("token-610", StringComparison.Ordinal) && r.Method == "PATCH");
+    }
+
+    [Fact]
+    public async Task Commands_are_registered_with_chinese_descriptions()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        await bot.ReadyAsync();
+
+        var put = await bot.Discord.NextRequestAsync("PUT", "/applications/");
+
+        var commands = put.Body!.Value.EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.Equal(["ask", "report", "sources"], commands.Keys.Order());
+        Assert.All(commands.Values, c =>
+        {
+            var localized = c.GetProperty("description_localizations");
+            Assert.False(string.IsNullOrEmpty(localized.GetProperty("zh-CN").GetString()));
+            Assert.False(string.IsNullOrEmpty(localized.GetProperty("zh-TW").GetString()));
+        });
+    }
+
+    private static object Command(string id, string name, string user) => new
+    {
+        id,
+        application_id = FakeIds.Application,
+        type = 2,
+        token = "token-" + id,
+        channel_id = FakeIds.Channel,
+        guild_id = FakeIds.Guild,
+        locale = "en-US",
+        member = new { user = new { id = user, username = "someone" } },
+        data = new { id = "800", name, type = 1 },
+    };
+
     private static async Task<JsonElement> NextCallbackAsync(BotHarness bot, string interactionId) =>
         (await bot.Discord.NextRequestAsync("POST", $"/interactions/{interactionId}/")).Body!.Value;
 

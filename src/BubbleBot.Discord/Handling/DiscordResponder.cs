@@ -38,9 +38,17 @@ internal sealed class DiscordResponder(
     public static IReadOnlyList<ApplicationCommand> Commands { get; } =
     [
         new("ask", "Ask a question about the AI-bubble debate",
-            [new(ApplicationCommandOption.StringType, "question", "Your question", Required: true, MaxLength: QuestionSanitizer.MaxLength)]),
-        new("sources", "List the articles the answers come from"),
+            [new(ApplicationCommandOption.StringType, "question", "Your question", Required: true, MaxLength: QuestionSanitizer.MaxLength,
+                DescriptionLocalizations: Chinese("你的问题", "你的問題"))],
+            Chinese("提一个关于 AI 泡沫之争的问题", "提一個關於 AI 泡沫之爭的問題")),
+        new("sources", "List the articles the answers come from", DescriptionLocalizations: Chinese("列出回答所依据的文章", "列出回答所依據的文章")),
+        new("report", "Feedback report (bot admins only)", DescriptionLocalizations: Chinese("反馈报告（仅限机器人管理员）", "回饋報告（僅限機器人管理員）")),
     ];
+
+    /// <summary>How far back <c>/report</c> in chat looks (the command line takes <c>--since</c>).</summary>
+    private static readonly TimeSpan ReportPeriod = TimeSpan.FromDays(7);
+
+    private static Dictionary<string, string> Chinese(string simplified, string traditional) => new() { ["zh-CN"] = simplified, ["zh-TW"] = traditional };
 
     /// <summary>How long a reply may still take once an answer was cancelled by shutdown (the apology).</summary>
     private static readonly TimeSpan ApologyDeadline = TimeSpan.FromSeconds(5);
@@ -129,10 +137,33 @@ internal sealed class DiscordResponder(
                 }
 
                 break;
+            case "report" when options.Value.AdminUserIds.Contains(interaction.UserId):
+                // Reading the report may take longer than the 3 s an interaction allows: deferred, privately.
+                await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.DeferredEphemeral, cancellationToken);
+                queue.Run("report", ct => SendReportAsync(interaction, ct), cancellationToken);
+                break;
             default:
+                // Also /report from anyone not in Discord:AdminUserIds: they learn nothing beyond the usage text.
                 await RespondAsync(interaction, DiscordMessageRenderer.Notice(labels.Usage, MessagePayload.Ephemeral), cancellationToken);
                 break;
         }
+    }
+
+    private async Task SendReportAsync(IncomingInteraction interaction, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            using var scope = scopes.CreateScope();
+            text = (await scope.ServiceProvider.GetRequiredService<FeedbackReporter>().ReportAsync(ReportPeriod, cancellationToken)).ToText();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.HandlerFailed(logger, exception, "report");
+            text = $"The feedback report could not be read ({exception.GetType().Name}); see the bot's log.";
+        }
+
+        await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, DiscordMessageRenderer.Report(text), cancellationToken);
     }
 
     /// <summary>

@@ -56,6 +56,10 @@ internal static class DiscordMessageRenderer
         return messages;
     }
 
+    /// <summary>The operator's report as one embed (cut at a line end if it is ever longer than an embed allows).</summary>
+    public static MessagePayload Report(string text) =>
+        new(null, [new Embed(null, TextCut.ToLength(Markdown.Escape(text), DiscordLimits.EmbedDescription), AnswerColor)], Flags: MessagePayload.Ephemeral);
+
     public static MessagePayload Notice(string text, int? flags = null) =>
         new(TextCut.ToLength(Markdown.Escape(text), DiscordLimits.Content), Flags: flags);
 

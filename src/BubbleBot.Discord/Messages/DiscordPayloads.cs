@@ -81,15 +81,29 @@ internal sealed record InteractionResponse(int Type, MessagePayload? Data = null
     /// <summary>A deferred response may only carry flags, so it has no data (and so no content that could ping).</summary>
     public static InteractionResponse Deferred { get; } = new(DeferredChannelMessageWithSource);
 
+    /// <summary>Deferred, and the response that follows is seen only by the user who asked.</summary>
+    public static InteractionResponse DeferredEphemeral { get; } = new(DeferredChannelMessageWithSource, new MessagePayload(null, Flags: MessagePayload.Ephemeral));
+
     public static InteractionResponse Message(MessagePayload data) => new(ChannelMessageWithSource, data);
 }
 
-internal sealed record ApplicationCommandOption(int Type, string Name, string Description, bool Required, int? MaxLength = null)
+internal sealed record ApplicationCommandOption(
+    int Type,
+    string Name,
+    string Description,
+    bool Required,
+    int? MaxLength = null,
+    IReadOnlyDictionary<string, string>? DescriptionLocalizations = null)
 {
     public const int StringType = 3;
 }
 
-internal sealed record ApplicationCommand(string Name, string Description, IReadOnlyList<ApplicationCommandOption>? Options = null)
+/// <summary>A slash command; <paramref name="DescriptionLocalizations"/> maps Discord locales (zh-CN, zh-TW) to descriptions.</summary>
+internal sealed record ApplicationCommand(
+    string Name,
+    string Description,
+    IReadOnlyList<ApplicationCommandOption>? Options = null,
+    IReadOnlyDictionary<string, string>? DescriptionLocalizations = null)
 {
     public int Type => 1;
 }
