@@ -25,6 +25,16 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>Guilds the bot answers in (<c>Discord:AllowedGuildIds</c>); empty = every guild. DMs are always allowed.</summary>
     public List<string> AllowedGuildIds { get; set; } = [];
 
+    /// <summary>
+    /// Channels where every new message (and every new post of a forum channel listed here) is answered without a
+    /// mention (<c>Discord:AnswerChannelIds</c>). Needs the MESSAGE_CONTENT intent (<see cref="MessageContentIntent"/>).
+    /// </summary>
+    public List<string> AnswerChannelIds { get; set; } = [];
+
+    /// <summary>A support role mentioned when the bot cannot answer in a server (<c>Discord:EscalationRoleId</c>); only that role is pinged.</summary>
+    [RegularExpression(@"^\d{1,20}$", ErrorMessage = "Discord:EscalationRoleId must be a numeric role id (snowflake).")]
+    public string? EscalationRoleId { get; set; }
+
     /// <summary>Users who may use <c>/report</c> (<c>Discord:AdminUserIds</c>); for everyone else it only shows the usage text.</summary>
     public List<string> AdminUserIds { get; set; } = [];
 
@@ -46,6 +56,11 @@ public sealed class DiscordOptions : IValidatableObject
             && (!Uri.TryCreate(GatewayUrl, UriKind.Absolute, out var gateway) || (gateway.Scheme != "wss" && gateway.Scheme != "ws")))
         {
             yield return new ValidationResult("Discord:GatewayUrl must be an absolute ws(s) URL.", [nameof(GatewayUrl)]);
+        }
+
+        foreach (var result in Snowflakes(AnswerChannelIds, nameof(AnswerChannelIds)))
+        {
+            yield return result;
         }
 
         foreach (var result in Snowflakes(AdminUserIds, nameof(AdminUserIds)))

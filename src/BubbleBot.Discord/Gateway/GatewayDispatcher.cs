@@ -15,6 +15,7 @@ internal sealed class GatewayDispatcher(
     GatewaySession session,
     DiscordResponder responder,
     DiscordWorkQueue queue,
+    AnswerChannels answerChannels,
     AdapterHealth health,
     IOptions<DiscordOptions> options,
     ReconnectPolicy policy,
@@ -53,12 +54,15 @@ internal sealed class GatewayDispatcher(
                     Log.Resumed(logger, session.Sequence);
                     break;
                 case "MESSAGE_CREATE" when session.UserId is { } botId:
-                    if (DiscordEvents.ParseMessage(d, botId, options.Value) is { } message)
+                    if (DiscordEvents.ParseMessage(d, botId, options.Value, answerChannels.Covers(d)) is { } message)
                     {
                         // Admission (rate limit, then a place in the shared stage) happens here, before any typing or REST call.
                         responder.Admit(message, stoppingToken);
                     }
 
+                    break;
+                case "THREAD_CREATE":
+                    answerChannels.OnThreadCreate(d);
                     break;
                 case "INTERACTION_CREATE":
                     if (DiscordEvents.ParseInteraction(d) is { } interaction)

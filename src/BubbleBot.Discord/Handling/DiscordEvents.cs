@@ -35,7 +35,8 @@ internal static partial class DiscordEvents
     /// The message as a question for the bot, or null when it is not for the bot: from a bot (or itself), from a
     /// guild not allowed, or in a guild channel without mentioning the bot or replying to it.
     /// </summary>
-    public static IncomingMessage? ParseMessage(JsonElement d, string botUserId, DiscordOptions options)
+    /// <param name="answerAll">The message is in an answer channel (<c>Discord:AnswerChannelIds</c>): no mention needed.</param>
+    public static IncomingMessage? ParseMessage(JsonElement d, string botUserId, DiscordOptions options, bool answerAll = false)
     {
         var author = d.GetObject("author");
         var authorId = author?.GetString("id");
@@ -70,7 +71,7 @@ internal static partial class DiscordEvents
         var repliedTo = d.GetObject("referenced_message");
         var replyToBot = repliedTo?.GetObject("author")?.GetString("id") == botUserId;
         var mentioned = Mentions(d, botUserId) || text.Length != content.Trim().Length;
-        if (!mentioned && !(replyToBot && text.Length > 0))
+        if (!mentioned && !(replyToBot && text.Length > 0) && !(answerAll && text.Length > 0))
         {
             return null;
         }

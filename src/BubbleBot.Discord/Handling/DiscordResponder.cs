@@ -274,6 +274,14 @@ internal sealed class DiscordResponder(
         }
 
         var payloads = Render(reply);
+        if (payloads.Count > 0 && Escalation(reply, message.GuildId) is { } escalation)
+        {
+            // The hand-over line opens the refusal; the message may ping the support role and nobody else.
+            var first = payloads[0];
+            var content = first.Content is null ? escalation.Content! : TextCut.ToLength(escalation.Content + "\n" + first.Content, DiscordLimits.Content);
+            payloads = [first with { Content = content, AllowedMentions = escalation.AllowedMentions }, .. payloads.Skip(1)];
+        }
+
         for (var i = 0; i < payloads.Count; i++)
         {
             // The first part replies to the question; the rest follow it in the channel, in order.
@@ -341,7 +349,22 @@ internal sealed class DiscordResponder(
             sentId = await rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, payload, cancellationToken);
             Remember(scope.ServiceProvider, reply, conversation, sentId);
         }
+
+        // A mention added by editing a message does not notify anyone, so the hand-over is a follow-up message of its own.
+        if (Escalation(reply, interaction.GuildId) is { } escalation)
+        {
+            await rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, escalation, cancellationToken);
+        }
     }
+
+    /// <summary>
+    /// For a refusal in a server, with <c>Discord:EscalationRoleId</c> set: the hand-over line mentioning that role, in a
+    /// payload whose allowed mentions permit exactly that role.
+    /// </summary>
+    private MessagePayload? Escalation(ChatReply reply, string? guildId) =>
+        reply is ChatReply.Answered { Answer: { NoAnswer: true } answer } && guildId is not null && options.Value.EscalationRoleId is { Length: > 0 } role
+            ? new MessagePayload(ChatTexts.Escalation(answer.Language, $"<@&{role}>")) { AllowedMentions = AllowedMentions.OnlyRole(role) }
+            : null;
 
     /// <summary>Sends an apology with its own short deadline (the work's own token is already cancelled).</summary>
     private async Task ApologiseAsync(Func<CancellationToken, Task> send)

@@ -6,17 +6,23 @@ namespace BubbleBot.Discord.Messages;
 /// Who a message may ping: nobody. Quotes and questions can contain <c>@everyone</c> or role mentions, and every
 /// outgoing message, interaction response and edit carries this object, so none of them ever pings.
 /// </summary>
+/// The one exception is <see cref="OnlyRole"/>: the configured support role, in an escalation, and nothing else.
 internal sealed record AllowedMentions
 {
-    public static AllowedMentions None { get; } = new();
+    private AllowedMentions(IReadOnlyList<string> roles) => Roles = roles;
+
+    public static AllowedMentions None { get; } = new([]);
 
     public IReadOnlyList<string> Parse { get; } = [];
 
     public IReadOnlyList<string> Users { get; } = [];
 
-    public IReadOnlyList<string> Roles { get; } = [];
+    public IReadOnlyList<string> Roles { get; }
 
     public bool RepliedUser => false;
+
+    /// <summary>Pings exactly this role (<c>Discord:EscalationRoleId</c>): no users, no @everyone, no other role.</summary>
+    public static AllowedMentions OnlyRole(string roleId) => new([roleId]);
 }
 
 internal sealed record MessageReference(string MessageId)
@@ -59,7 +65,8 @@ internal sealed record MessagePayload(
     public const int Ephemeral = 1 << 6;
     public const int SuppressEmbeds = 1 << 2;
 
-    public AllowedMentions AllowedMentions => AllowedMentions.None;
+    /// <summary>Nobody, unless a message is explicitly made an escalation with <see cref="AllowedMentions.OnlyRole"/>.</summary>
+    public AllowedMentions AllowedMentions { get; init; } = AllowedMentions.None;
 }
 
 /// <summary>Body of <c>POST /interactions/{id}/{token}/callback</c>.</summary>
