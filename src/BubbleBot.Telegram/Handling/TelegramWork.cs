@@ -69,6 +69,13 @@ internal sealed class TelegramAdmission(
 
         var userKey = senderChat is not null ? $"telegram:chat:{senderChat.Id}" : $"telegram:{from!.Id}";
         var route = MessageRouter.Route(message, bot);
+        if (route is Route.Ignore && options.Value.AnswerAllInChatIds.Contains(message.Chat.Id)
+            && message.Text is { } all && !all.StartsWith('/') && QuestionLike.Is(all))
+        {
+            // An answer group: questions are answered without being addressed to the bot.
+            route = new Route.Question(all.Trim(), ReplyToBot: false);
+        }
+
         if (route is Route.Ignore)
         {
             return null;

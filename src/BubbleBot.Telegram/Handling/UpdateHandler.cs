@@ -116,6 +116,10 @@ internal sealed class UpdateHandler(
 
         var html = reply switch
         {
+            ChatReply.Answered { Answer.NoAnswer: true } refused when message.Chat.Type != ChatType.Private && options.Value.EscalationUsername is { Length: > 0 } helper =>
+                // In a group, a question the bot cannot answer is handed to the configured helper by mentioning them.
+                TelegramRenderer.Answer(refused.Answer, refused.Note) + "\n\n"
+                    + Html.Escape(ChatTexts.Escalation(refused.Answer.Language, "@" + helper.TrimStart('@'))),
             ChatReply.Answered answered => TelegramRenderer.Answer(answered.Answer, answered.Note),
             ChatReply.Notice notice => TelegramRenderer.Notice(notice.Text),
             _ => null,
