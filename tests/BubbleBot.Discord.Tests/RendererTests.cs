@@ -19,7 +19,7 @@ public sealed class RendererTests
 
         var embed = Assert.Single(message.Embeds!);
         Assert.Contains("[A \\[great\\] title](https://example.com/a_%28x%29#:~:text=high%20%28very%29) — Ann, 2025-01-02", embed.Description);
-        Assert.Contains("**[2]** Blog post (no public link) — Bob", embed.Description);
+        Assert.Contains("**[2]** Blog post — Bob (no public link)", embed.Description);
         Assert.StartsWith("Valuations are high [1]. Nobody knows [2].", embed.Description);
         Assert.Null(message.Content);
     }

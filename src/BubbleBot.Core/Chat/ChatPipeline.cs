@@ -90,6 +90,12 @@ public sealed partial class ChatPipeline(
         return new ChatReply.Answered(answer, clean.WasTruncated ? labels.Truncated : null, answerId);
     }
 
+    /// <summary>
+    /// Links a message the bot sent (<paramref name="sentKey"/>, the platform's key for it) to the conversation it
+    /// answered, so a reply to that message continues the conversation. Adapters call this for every part they send.
+    /// </summary>
+    public void LinkReply(string conversationKey, string sentKey) => memory.Alias(conversationKey, sentKey);
+
     /// <summary>What the operator's report counts the answer as.</summary>
     internal static AnswerKind KindOf(Answer answer, bool bothSides)
     {

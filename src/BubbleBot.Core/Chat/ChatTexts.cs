@@ -1,3 +1,4 @@
+using BubbleBot.Core.Answering;
 using BubbleBot.Core.Text;
 
 namespace BubbleBot.Core.Chat;
@@ -8,16 +9,17 @@ namespace BubbleBot.Core.Chat;
 /// </summary>
 public static class ChatTexts
 {
-    /// <summary>The reply when answering failed (an error, or shutdown cut it short).</summary>
-    public static string Apology(AnswerLanguage language) => language switch
-    {
-        AnswerLanguage.SimplifiedChinese => "抱歉，回答时出错了，请稍后再试。",
-        AnswerLanguage.TraditionalChinese => "抱歉，回答時出錯了，請稍後再試。",
-        _ => "Sorry, something went wrong while answering; please try again later.",
-    };
-
-    /// <summary>The apology in the language of the question it answers.</summary>
-    public static string ApologyFor(string question) => Apology(LanguageDetector.Detect(QuestionSanitizer.Sanitize(question).Text));
+    /// <summary>
+    /// The reply when answering failed (an error, or shutdown cut it short). <see cref="AnswerLabels"/> has no label
+    /// for it, and the question's language may be what failed, so it is one short bilingual line: English, then Chinese
+    /// in the asker's script.
+    /// </summary>
+    public static string ApologyFor(string question) =>
+        "Sorry, something went wrong while answering; please try again later. / " + LanguageDetector.Detect(QuestionSanitizer.Sanitize(question).Text) switch
+        {
+            AnswerLanguage.TraditionalChinese => "抱歉，回答時出錯了，請稍後再試。",
+            _ => "抱歉，回答时出错了，请稍后再试。",
+        };
 
     /// <summary>The line that hands a question the bot could not answer to people: <paramref name="mention"/> is the platform's mention.</summary>
     public static string Escalation(AnswerLanguage language, string mention) => language switch

@@ -24,7 +24,6 @@ internal sealed class DiscordResponder(
     TimeProvider time,
     ILogger<DiscordResponder> logger)
 {
-    public const string Sorry = "Sorry, something went wrong while answering. Please try again in a moment.";
     public const string NotHere = "This bot is not enabled in this server.";
 
     private static readonly TimeSpan TypingRenewal = TimeSpan.FromSeconds(8);
@@ -258,7 +257,7 @@ internal sealed class DiscordResponder(
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 Log.HandlerFailed(logger, exception, "message");
-                reply = new ChatReply.Notice(Sorry, AnswerLanguage.English);
+                reply = new ChatReply.Notice(ChatTexts.ApologyFor(message.Text), AnswerLanguage.English);
             }
             finally
             {
@@ -269,7 +268,7 @@ internal sealed class DiscordResponder(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutdown cut the answer short: the question was accepted, so it gets an apology rather than silence.
-            await ApologiseAsync(ct => ReplyAsync(message, DiscordMessageRenderer.Notice(Sorry), ct));
+            await ApologiseAsync(ct => ReplyAsync(message, DiscordMessageRenderer.Notice(ChatTexts.ApologyFor(message.Text)), ct));
             return;
         }
 
@@ -326,13 +325,13 @@ internal sealed class DiscordResponder(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // A deferred interaction must be resolved, or the user sees "thinking…" until Discord says the application did not respond.
-            await ApologiseAsync(ct => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, DiscordMessageRenderer.Notice(Sorry), ct));
+            await ApologiseAsync(ct => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, DiscordMessageRenderer.Notice(ChatTexts.ApologyFor(interaction.Question ?? string.Empty)), ct));
             return;
         }
         catch (Exception exception)
         {
             Log.HandlerFailed(logger, exception, "slash command");
-            reply = new ChatReply.Notice(Sorry, AnswerLanguage.English);
+            reply = new ChatReply.Notice(ChatTexts.ApologyFor(interaction.Question ?? string.Empty), AnswerLanguage.English);
         }
 
         var payloads = Render(reply);
@@ -403,7 +402,7 @@ internal sealed class DiscordResponder(
     {
         if (reply is ChatReply.Answered && sentId is not null)
         {
-            services.GetRequiredService<ConversationMemory>().Alias(conversation, DiscordEvents.MessageConversation(sentId));
+            services.GetRequiredService<ChatPipeline>().LinkReply(conversation, DiscordEvents.MessageConversation(sentId));
         }
     }
 

@@ -105,23 +105,18 @@ internal static class DiscordMessageRenderer
         return embeds.Count == 0 ? Notice(labels.SourcesListIntro, flags) : new MessagePayload(null, embeds, Flags: flags);
     }
 
-    public static AnswerLabels LabelsForLocale(string? locale) => locale switch
-    {
-        "zh-CN" => AnswerLabels.Simplified,
-        "zh-TW" => AnswerLabels.Traditional,
-        _ => AnswerLabels.English,
-    };
+    public static AnswerLabels LabelsForLocale(string? locale) => AnswerLabels.For(BubbleBot.Core.Chat.ChatTexts.LanguageOfLocale(locale));
 
+    /// <summary>One cited article: the shared <see cref="Core.Chat.SourceLine"/> in Discord markdown.</summary>
     private static string SourceLine(SourceGroup source, AnswerLabels labels)
     {
-        var citation = source.Citation;
-        var title = TextCut.ToLength(citation.Title, MaxTitleInList);
-        var url = citation.Link ?? citation.Url;
-        var head = url is null
-            ? $"{Markdown.EscapeLinkText(title)} ({labels.NoPublicLink})"
-            : Markdown.Link(title, url);
-        var about = citation.About is { } summary ? "\n*" + Markdown.Escape(summary) + "*" : string.Empty;
-        return $"**{source.Markers}** {head}{Byline(citation.Author, citation.Published)}{about}";
+        var parts = Core.Chat.SourceLine.Of(source, labels);
+        var title = TextCut.ToLength(parts.Title, MaxTitleInList);
+        var head = parts.Link is { } link ? Markdown.Link(title, link) : Markdown.EscapeLinkText(title);
+        var byline = parts.Byline is { } text ? " — " + Markdown.Escape(text) : string.Empty;
+        var note = parts.NoPublicLink is { } missing ? $" ({missing})" : string.Empty;
+        var about = parts.About is { } summary ? "\n*" + Markdown.Escape(summary) + "*" : string.Empty;
+        return $"**{parts.Markers}** {head}{byline}{note}{about}";
     }
 
     private static string ArticleLine(Article article, AnswerLabels labels)
@@ -134,10 +129,6 @@ internal static class DiscordMessageRenderer
         return $"• {head}{Byline(article.Author, article.Published)}";
     }
 
-    private static string Byline(string? author, string? published)
-    {
-        var parts = new[] { author, published }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => Markdown.Escape(p!.Trim()));
-        var byline = string.Join(", ", parts);
-        return byline.Length == 0 ? string.Empty : " — " + byline;
-    }
+    private static string Byline(string? author, string? published) =>
+        Core.Chat.SourceLine.BylineOf(author, published) is { } byline ? " — " + Markdown.Escape(byline) : string.Empty;
 }

@@ -21,7 +21,6 @@ internal sealed class UpdateHandler(
     TelegramApi api,
     BotIdentityProvider identity,
     ChatPipeline pipeline,
-    ConversationMemory memory,
     IArticleCatalog catalog,
     FeedbackRecorder feedback,
     FeedbackReporter reporter,
@@ -71,7 +70,7 @@ internal sealed class UpdateHandler(
                 {
                     // Shutdown's drain deadline passed: the accepted question still gets an apology, not silence.
                     using var deadline = new CancellationTokenSource(ApologyDeadline, time);
-                    await SendAsync(question.Message, TelegramRenderer.Notice(Apology(question.Route.Text)), deadline.Token).ConfigureAwait(false);
+                    await SendAsync(question.Message, TelegramRenderer.Notice(ChatTexts.ApologyFor(question.Route.Text)), deadline.Token).ConfigureAwait(false);
                 }
 
                 break;
@@ -107,7 +106,7 @@ internal sealed class UpdateHandler(
 
         if (reply is null)
         {
-            await SendAsync(message, TelegramRenderer.Notice(Apology(question.Text)), cancellationToken).ConfigureAwait(false);
+            await SendAsync(message, TelegramRenderer.Notice(ChatTexts.ApologyFor(question.Text)), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -136,7 +135,7 @@ internal sealed class UpdateHandler(
         // A reply to any part of the answer continues this conversation.
         foreach (var id in sent)
         {
-            memory.Alias(conversation, MessageKey(message.Chat.Id, id));
+            pipeline.LinkReply(conversation, MessageKey(message.Chat.Id, id));
         }
     }
 
@@ -246,17 +245,6 @@ internal sealed class UpdateHandler(
     private static bool IsUnparsable(ApiRequestException exception) =>
         exception.ErrorCode == 400 && exception.Message.Contains("can't parse entities", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// The notice for a failed answer. The core's <see cref="AnswerLabels"/> have no label for it, so it is one short
-    /// bilingual line: English, then Chinese in the asker's script.
-    /// </summary>
-    internal static string Apology(string question) =>
-        "Sorry, something went wrong while answering; please try again later. / " + LanguageDetector.Detect(question) switch
-        {
-            AnswerLanguage.TraditionalChinese => "抱歉，回答時出錯了，請稍後再試。",
-            _ => "抱歉，回答时出错了，请稍后再试。",
-        };
-
     private async Task KeepTypingAsync(long chatId, CancellationToken cancellationToken)
     {
         try
@@ -294,10 +282,5 @@ internal sealed class UpdateHandler(
     private static string MessageKey(long chatId, int messageId) => $"telegram:message:{chatId}:{messageId}";
 
     /// <summary>Framing language for commands, which carry no question to detect it from.</summary>
-    internal static AnswerLanguage LanguageOf(User? user) => user?.LanguageCode?.ToLowerInvariant() switch
-    {
-        "zh-hant" or "zh-tw" or "zh-hk" or "zh-mo" => AnswerLanguage.TraditionalChinese,
-        { } code when code.StartsWith("zh", StringComparison.Ordinal) => AnswerLanguage.SimplifiedChinese,
-        _ => AnswerLanguage.English,
-    };
+    internal static AnswerLanguage LanguageOf(User? user) => ChatTexts.LanguageOfLocale(user?.LanguageCode);
 }

@@ -30,6 +30,6 @@ public sealed class ChatTextsTests
     {
         Assert.Contains("請", ChatTexts.ApologyFor("為什麼說AI是泡沫？"), StringComparison.Ordinal);
         Assert.Contains("请", ChatTexts.ApologyFor("为什么说AI是泡沫？"), StringComparison.Ordinal);
-        Assert.StartsWith("Sorry", ChatTexts.ApologyFor("Why is AI a bubble?"), StringComparison.Ordinal);
+        Assert.StartsWith("Sorry, something went wrong", ChatTexts.ApologyFor("Why is AI a bubble?"), StringComparison.Ordinal);
     }
 }
