@@ -2,6 +2,7 @@ using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
 using BubbleBot.Core.Configuration;
 using BubbleBot.Core.Corpus;
+using BubbleBot.Core.Feedback;
 using BubbleBot.Core.Retrieval;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,7 @@ public static class CoreHostingExtensions
         services.AddOptions<RetrievalOptions>().Bind(builder.Configuration.GetSection(RetrievalOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FeedbackOptions>().Bind(builder.Configuration.GetSection(FeedbackOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => DataPaths.ForProgram());
@@ -57,6 +59,15 @@ public static class CoreHostingExtensions
         services.AddSingleton<UserRateLimiter>();
         services.AddSingleton<ConversationMemory>();
         services.AddSingleton<ChatPipeline>();
+
+        // Questions, answers and votes for the operator's report: SQLite under Storage:DataPath, else kept in memory.
+        services.TryAddSingleton<IFeedbackStore>(sp =>
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataPath is { Length: > 0 } dataPath
+                ? new SqliteFeedbackStore(sp.GetRequiredService<DataPaths>().ResolveWritable(Path.Combine(dataPath, FeedbackOptions.FileName)))
+                : new InMemoryFeedbackStore());
+        services.AddSingleton<FeedbackRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<FeedbackRecorder>());
+        services.AddSingleton<FeedbackReporter>();
         services.AddHostedService<RetrievalWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<CorpusWatcher>());
         return builder;

@@ -39,6 +39,7 @@ public static class DiscordHostingExtensions
         services.TryAddSingleton<DiscordRestClient>();
         services.TryAddSingleton<DiscordWorkQueue>();
         services.TryAddSingleton<DiscordResponder>();
+        services.TryAddSingleton<AnswerChannels>();
 
         services.AddHttpClient(DiscordRestClient.HttpClientName, (provider, client) =>
             {

@@ -25,6 +25,19 @@ public sealed class DiscordOptions : IValidatableObject
     /// <summary>Guilds the bot answers in (<c>Discord:AllowedGuildIds</c>); empty = every guild. DMs are always allowed.</summary>
     public List<string> AllowedGuildIds { get; set; } = [];
 
+    /// <summary>
+    /// Channels where every new message (and every new post of a forum channel listed here) is answered without a
+    /// mention (<c>Discord:AnswerChannelIds</c>). Needs the MESSAGE_CONTENT intent (<see cref="MessageContentIntent"/>).
+    /// </summary>
+    public List<string> AnswerChannelIds { get; set; } = [];
+
+    /// <summary>A support role mentioned when the bot cannot answer in a server (<c>Discord:EscalationRoleId</c>); only that role is pinged.</summary>
+    [RegularExpression(@"^\d{1,20}$", ErrorMessage = "Discord:EscalationRoleId must be a numeric role id (snowflake).")]
+    public string? EscalationRoleId { get; set; }
+
+    /// <summary>Users who may use <c>/report</c> (<c>Discord:AdminUserIds</c>); for everyone else it only shows the usage text.</summary>
+    public List<string> AdminUserIds { get; set; } = [];
+
     /// <summary>REST base URL (<c>Discord:ApiBaseUrl</c>).</summary>
     [Required(ErrorMessage = "Discord:ApiBaseUrl is required.")]
     public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
@@ -45,6 +58,16 @@ public sealed class DiscordOptions : IValidatableObject
             yield return new ValidationResult("Discord:GatewayUrl must be an absolute ws(s) URL.", [nameof(GatewayUrl)]);
         }
 
+        foreach (var result in Snowflakes(AnswerChannelIds, nameof(AnswerChannelIds)))
+        {
+            yield return result;
+        }
+
+        foreach (var result in Snowflakes(AdminUserIds, nameof(AdminUserIds)))
+        {
+            yield return result;
+        }
+
         for (var i = 0; i < AllowedGuildIds.Count; i++)
         {
             if (!ulong.TryParse(AllowedGuildIds[i], out _))
@@ -53,6 +76,10 @@ public sealed class DiscordOptions : IValidatableObject
             }
         }
     }
+
+    private static IEnumerable<ValidationResult> Snowflakes(List<string> ids, string key) =>
+        ids.Select((id, i) => (id, i)).Where(x => !ulong.TryParse(x.id, out _))
+            .Select(x => new ValidationResult($"Discord:{key}:{x.i} must be a numeric id (snowflake).", [key]));
 
     internal bool IsGuildAllowed(string? guildId) =>
         guildId is null || AllowedGuildIds.Count == 0 || AllowedGuildIds.Contains(guildId);

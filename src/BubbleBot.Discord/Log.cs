@@ -127,4 +127,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3044, Level = LogLevel.Warning, Message = "Discord gateway dispatch {EventName} could not be handled")]
     public static partial void DispatchFailed(ILogger logger, Exception exception, string eventName);
+
+    [LoggerMessage(EventId = 3046, Level = LogLevel.Warning, Message = "Discord:AnswerChannelIds lists {Count} channel(s), but Discord:MessageContentIntent is false: messages there that do not mention the bot arrive empty and are not answered. Enable Message Content in the developer portal and set Discord:MessageContentIntent=true")]
+    public static partial void AnswerChannelsWithoutContent(ILogger logger, int count);
 }

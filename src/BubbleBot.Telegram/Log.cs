@@ -88,4 +88,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Telegram update {UpdateId} was not handled within {TimeoutSeconds} s (Telegram:UpdateTimeoutSeconds); it is given up")]
     public static partial void UpdateTimedOut(ILogger logger, int updateId, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 2032, Level = LogLevel.Error, Message = "The feedback report for /report could not be read")]
+    public static partial void ReportFailed(ILogger logger, Exception exception);
 }

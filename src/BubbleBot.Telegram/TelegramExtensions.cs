@@ -51,6 +51,7 @@ public static class TelegramExtensions
         services.AddSingleton(new ChatPlatform("Telegram"));
         services.AddSingleton<TelegramApi>();
         services.AddSingleton<BotIdentityProvider>();
+        services.AddSingleton<CommandMenu>();
         services.AddSingleton<TelegramAdmission>();
         services.AddSingleton<UpdateDispatcher>();
         services.AddChatAdapter(PollingService.AdapterName);

@@ -91,7 +91,7 @@ public sealed class ConversationTests
         var put = await bot.Discord.NextRequestAsync("PUT", "/applications/");
         Assert.Equal($"/applications/{FakeIds.Application}/guilds/123456/commands", put.Path);
         var names = put.Body!.Value.EnumerateArray().Select(c => c.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["ask", "sides", "sources"], names);
+        Assert.Equal(["ask", "sides", "sources", "report"], names);
         var option = put.Body!.Value[0].GetProperty("options")[0];
         Assert.Equal(("question", 3, true), (option.GetProperty("name").GetString(), option.GetProperty("type").GetInt32(), option.GetProperty("required").GetBoolean()));
     }

@@ -22,6 +22,7 @@ public sealed class OptionsTests
     [InlineData("Discord:ApiBaseUrl", "discord.com")]
     [InlineData("Discord:GatewayUrl", "https://gateway.discord.gg")]
     [InlineData("Discord:AllowedGuildIds:0", "abc")]
+    [InlineData("Discord:AdminUserIds:0", "admin")]
     public async Task Invalid_settings_fail_the_start_naming_the_key(string key, string value)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

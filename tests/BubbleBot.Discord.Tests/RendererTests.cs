@@ -15,17 +15,17 @@ public sealed class RendererTests
             new Citation(2, "b", "Blog post", null, "quote", "Bob", null, null),
         ], AnswerLanguage.English);
 
-        var message = DiscordMessageRenderer.Answer(answer, note: null);
+        var message = Assert.Single(DiscordMessageRenderer.Answer(answer, note: null));
 
         var embed = Assert.Single(message.Embeds!);
         Assert.Contains("[A \\[great\\] title](https://example.com/a_%28x%29#:~:text=high%20%28very%29) — Ann, 2025-01-02", embed.Description);
-        Assert.Contains("**[2]** Blog post (no public link) — Bob", embed.Description);
+        Assert.Contains("**[2]** Blog post — Bob (no public link)", embed.Description);
         Assert.StartsWith("Valuations are high [1]. Nobody knows [2].", embed.Description);
         Assert.Null(message.Content);
     }
 
     [Fact]
-    public void Long_answers_stay_within_every_limit_and_keep_surrogate_pairs_whole()
+    public void Long_answers_are_split_at_sentence_ends_within_every_limit_with_nothing_lost_and_sources_last()
     {
         var sentence = "The AI boom 😀 looks like earlier bubbles in several ways [1]. ";
         var text = string.Concat(Enumerable.Repeat(sentence, 200));
@@ -35,15 +35,20 @@ public sealed class RendererTests
             .ToList();
         var answer = new Answer("q", text, false, citations, AnswerLanguage.English);
 
-        var message = DiscordMessageRenderer.Answer(answer, note: new string('n', 3000));
+        var messages = DiscordMessageRenderer.Answer(answer, note: new string('n', 3000));
 
-        Assert.True(message.Content!.Length <= DiscordLimits.Content);
-        Assert.All(message.Embeds!, e => Assert.True(e.Description!.Length <= DiscordLimits.EmbedDescription));
-        Assert.True(message.Embeds!.Sum(e => e.CountedLength) <= DiscordLimits.EmbedsTotal);
-        var answerText = message.Embeds![0].Description!;
-        Assert.EndsWith("[1]. …", answerText);
-        Assert.All(message.Embeds!, e => AssertNoLoneSurrogate(e.Description!));
-        Assert.Contains("**[1]**", message.Embeds![^1].Description);
+        Assert.True(messages.Count > 1);
+        Assert.True(messages[0].Content!.Length <= DiscordLimits.Content);
+        Assert.All(messages.Skip(1), m => Assert.Null(m.Content));
+        var embeds = messages.SelectMany(m => m.Embeds!).ToList();
+        Assert.All(embeds, e => Assert.True(e.Description!.Length <= DiscordLimits.EmbedDescription));
+        Assert.All(messages, m => Assert.True(m.Embeds!.Sum(e => e.CountedLength) <= DiscordLimits.EmbedsTotal));
+        Assert.All(embeds, e => AssertNoLoneSurrogate(e.Description!));
+        var answerParts = messages.Select(m => m.Embeds![0].Description!).ToList();
+        Assert.All(answerParts, p => Assert.EndsWith("[1].", p));
+        Assert.Equal(Markdown.Escape(text.Trim()), string.Join(" ", answerParts));
+        Assert.Contains("**[1]**", messages[^1].Embeds![^1].Description);
+        Assert.All(messages.SkipLast(1), m => Assert.DoesNotContain("**[1]**", m.Embeds![^1].Description));
     }
 
     [Fact]

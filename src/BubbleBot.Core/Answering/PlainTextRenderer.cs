@@ -17,7 +17,7 @@ public static class PlainTextRenderer
         text.Append("\n\n").Append(labels.Sources).Append(':');
         foreach (var source in answer.Sources)
         {
-            text.Append('\n').Append(source.Markers).Append(' ').Append(SourceLine(source.Citation));
+            text.Append('\n').Append(source.Markers).Append(' ').Append(Chat.SourceLine.Of(source, labels).TitleAndByline);
             if (source.Citation.About is { } about)
             {
                 text.Append("\n    ").Append(about);
@@ -28,10 +28,4 @@ public static class PlainTextRenderer
 
         return text.ToString();
     }
-
-    /// <summary>"Title — Author, 2026-02-08": the part of a source line every platform shows.</summary>
-    public static string SourceLine(Citation citation) =>
-        citation.Published is { Length: > 0 } published
-            ? $"{citation.Title} — {citation.Author}, {published}"
-            : $"{citation.Title} — {citation.Author}";
 }

@@ -1,4 +1,5 @@
 using BubbleBot.Core.Answering;
+using BubbleBot.Core.Feedback;
 using BubbleBot.Core.Text;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,9 @@ namespace BubbleBot.Core.Chat;
 /// <param name="ConversationKey">Which conversation it belongs to (a private chat, a reply chain, a thread), for follow-ups.</param>
 /// <param name="RateLimited">False for the local operator (the console chat, the command line), who is not a chat user to protect against.</param>
 /// <param name="BothSides">Sent as the <c>/sides</c> command: both sides of the debate, on <paramref name="Text"/> as topic if any.</param>
-public sealed record IncomingQuestion(string UserKey, string ConversationKey, string Text, bool RateLimited = true, bool BothSides = false);
+/// <param name="Platform">The chat platform (<c>telegram</c>, <c>discord</c>); set, the question and its answer are recorded for the operator's report.</param>
+/// <param name="Chat">The chat or channel it came from, recorded with it.</param>
+public sealed record IncomingQuestion(string UserKey, string ConversationKey, string Text, bool RateLimited = true, bool BothSides = false, string? Platform = null, string? Chat = null);
 
 /// <summary>What an adapter should send back.</summary>
 public abstract record ChatReply
@@ -18,8 +21,11 @@ public abstract record ChatReply
     {
     }
 
-    /// <summary>An answer (possibly <see cref="Answer.NoAnswer"/>). <paramref name="Note"/> is set when the question was cut.</summary>
-    public sealed record Answered(Answer Answer, string? Note) : ChatReply;
+    /// <summary>
+    /// An answer (possibly <see cref="Answer.NoAnswer"/>). <paramref name="Note"/> is set when the question was cut;
+    /// <paramref name="AnswerId"/> when it was recorded, for the vote buttons under it.
+    /// </summary>
+    public sealed record Answered(Answer Answer, string? Note, string? AnswerId = null) : ChatReply;
 
     /// <summary>A short message instead of an answer: usage text for an empty question, or the rate-limit notice.</summary>
     public sealed record Notice(string Text, AnswerLanguage Language) : ChatReply;
@@ -36,7 +42,8 @@ public sealed partial class ChatPipeline(
     IAnswerService answers,
     UserRateLimiter rateLimiter,
     ConversationMemory memory,
-    ILogger<ChatPipeline> logger)
+    ILogger<ChatPipeline> logger,
+    FeedbackRecorder? feedback = null)
 {
     /// <summary>Admission and answer in one step (for callers without a stage of their own, such as the console chat).</summary>
     public async Task<ChatReply> HandleAsync(IncomingQuestion question, CancellationToken cancellationToken) =>
@@ -76,7 +83,31 @@ public sealed partial class ChatPipeline(
         var history = memory.Recent(question.ConversationKey);
         var answer = await answers.AnswerAsync(new AnswerRequest(clean.Text, history, question.BothSides), cancellationToken).ConfigureAwait(false);
         memory.Remember(question.ConversationKey, new ConversationTurn(clean.Text, answer.Text));
-        return new ChatReply.Answered(answer, clean.WasTruncated ? labels.Truncated : null);
+        var answerId = question.Platform is { } platform
+            ? feedback?.RecordQuestion(platform, question.Chat, question.UserKey, language.ToString(), clean.Text, KindOf(answer, question.BothSides),
+                [.. answer.Citations.Select(c => new CitedPassage(c.N, c.DocId, c.Quote))])
+            : null;
+        return new ChatReply.Answered(answer, clean.WasTruncated ? labels.Truncated : null, answerId);
+    }
+
+    /// <summary>
+    /// Links a message the bot sent (<paramref name="sentKey"/>, the platform's key for it) to the conversation it
+    /// answered, so a reply to that message continues the conversation. Adapters call this for every part they send.
+    /// </summary>
+    public void LinkReply(string conversationKey, string sentKey) => memory.Alias(conversationKey, sentKey);
+
+    /// <summary>What the operator's report counts the answer as.</summary>
+    internal static AnswerKind KindOf(Answer answer, bool bothSides)
+    {
+        if (answer.NoAnswer)
+        {
+            // The refusal that names a subject the articles never mention starts with that label's fixed part.
+            var absent = AnswerLabels.For(answer.Language).AbsentSubject;
+            var fixedPart = absent[..Math.Max(0, absent.IndexOf("{0}", StringComparison.Ordinal))];
+            return fixedPart.Length > 0 && answer.Text.Contains(fixedPart, StringComparison.Ordinal) ? AnswerKind.AbsentSubject : AnswerKind.Refused;
+        }
+
+        return bothSides ? AnswerKind.Sides : AnswerKind.Answered;
     }
 
     /// <summary>The short reply for a question the answering stage could not take.</summary>

@@ -20,6 +20,7 @@ internal sealed class DiscordGatewayService(
     DiscordRestClient rest,
     DiscordResponder responder,
     DiscordWorkQueue queue,
+    AnswerChannels answerChannels,
     AnsweringStage stage,
     AdapterHealth health,
     IGatewayJitter jitter,
@@ -44,7 +45,7 @@ internal sealed class DiscordGatewayService(
 
     private GatewayHeartbeat Heartbeat => _heartbeatLoop ??= new(_session, jitter, time, logger);
 
-    private GatewayDispatcher Dispatcher => _dispatcherInstance ??= new(_session, responder, queue, health, options, _policy, time, logger);
+    private GatewayDispatcher Dispatcher => _dispatcherInstance ??= new(_session, responder, queue, answerChannels, health, options, _policy, time, logger);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -65,6 +66,11 @@ internal sealed class DiscordGatewayService(
     {
         var intents = GatewayIntents.For(options.Value);
         Log.Starting(logger, intents, options.Value.MessageContentIntent);
+        if (options.Value.AnswerChannelIds.Count > 0 && !options.Value.MessageContentIntent)
+        {
+            // Without the intent Discord delivers messages that do not mention the bot with empty content.
+            Log.AnswerChannelsWithoutContent(logger, options.Value.AnswerChannelIds.Count);
+        }
         health.Report(AdapterName, AdapterState.Starting);
         try
         {

@@ -15,6 +15,7 @@ internal sealed class GatewayDispatcher(
     GatewaySession session,
     DiscordResponder responder,
     DiscordWorkQueue queue,
+    AnswerChannels answerChannels,
     AdapterHealth health,
     IOptions<DiscordOptions> options,
     ReconnectPolicy policy,
@@ -53,18 +54,25 @@ internal sealed class GatewayDispatcher(
                     Log.Resumed(logger, session.Sequence);
                     break;
                 case "MESSAGE_CREATE" when session.UserId is { } botId:
-                    if (DiscordEvents.ParseMessage(d, botId, options.Value) is { } message)
+                    if (DiscordEvents.ParseMessage(d, botId, options.Value, answerChannels.Covers(d)) is { } message)
                     {
                         // Admission (rate limit, then a place in the shared stage) happens here, before any typing or REST call.
                         responder.Admit(message, stoppingToken);
                     }
 
                     break;
+                case "THREAD_CREATE":
+                    answerChannels.OnThreadCreate(d);
+                    break;
                 case "INTERACTION_CREATE":
                     if (DiscordEvents.ParseInteraction(d) is { } interaction)
                     {
                         // Acknowledged right away on its own task: the 3-second deadline must not wait behind answers.
                         queue.Run("interaction", ct => responder.AcknowledgeAsync(interaction, ct), stoppingToken);
+                    }
+                    else if (DiscordEvents.ParseComponent(d) is { } component)
+                    {
+                        queue.Run("button", ct => responder.AcknowledgeComponentAsync(component, ct), stoppingToken);
                     }
 
                     break;

@@ -23,6 +23,9 @@ internal sealed record IncomingInteraction(
     public bool BothSides => CommandName == "sides";
 }
 
+/// <summary>A press of a button (message component) on one of the bot's messages.</summary>
+internal sealed record IncomingComponent(string Id, string Token, string? GuildId, string UserId, string CustomId);
+
 /// <summary>Reads MESSAGE_CREATE and INTERACTION_CREATE payloads and decides which deserve an answer.</summary>
 internal static partial class DiscordEvents
 {
@@ -36,7 +39,8 @@ internal static partial class DiscordEvents
     /// The message as a question for the bot, or null when it is not for the bot: from a bot (or itself), from a
     /// guild not allowed, or in a guild channel without mentioning the bot or replying to it.
     /// </summary>
-    public static IncomingMessage? ParseMessage(JsonElement d, string botUserId, DiscordOptions options)
+    /// <param name="answerAll">The message is in an answer channel (<c>Discord:AnswerChannelIds</c>): no mention needed.</param>
+    public static IncomingMessage? ParseMessage(JsonElement d, string botUserId, DiscordOptions options, bool answerAll = false)
     {
         var author = d.GetObject("author");
         var authorId = author?.GetString("id");
@@ -71,7 +75,7 @@ internal static partial class DiscordEvents
         var repliedTo = d.GetObject("referenced_message");
         var replyToBot = repliedTo?.GetObject("author")?.GetString("id") == botUserId;
         var mentioned = Mentions(d, botUserId) || text.Length != content.Trim().Length;
-        if (!mentioned && !(replyToBot && text.Length > 0))
+        if (!mentioned && !(replyToBot && text.Length > 0) && !(answerAll && text.Length > 0))
         {
             return null;
         }
@@ -117,6 +121,23 @@ internal static partial class DiscordEvents
         }
 
         return new IncomingInteraction(id, token, applicationId, channelId, d.GetString("guild_id"), userId, name, question, d.GetString("locale"));
+    }
+
+    /// <summary>A button press (interaction type 3, component type 2), or null.</summary>
+    public static IncomingComponent? ParseComponent(JsonElement d)
+    {
+        if (d.GetInt("type") != 3 || d.GetObject("data") is not { } data || data.GetInt("component_type") != 2)
+        {
+            return null;
+        }
+
+        var id = d.GetString("id");
+        var token = d.GetString("token");
+        var userId = (d.GetObject("member")?.GetObject("user") ?? d.GetObject("user"))?.GetString("id");
+        var customId = data.GetString("custom_id");
+        return id is null || token is null || userId is null || customId is null
+            ? null
+            : new IncomingComponent(id, token, d.GetString("guild_id"), userId, customId);
     }
 
     public static string StripMention(string content, string botUserId) =>

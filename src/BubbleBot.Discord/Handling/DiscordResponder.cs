@@ -2,6 +2,7 @@ using BubbleBot.Core.Text;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
 using BubbleBot.Core.Corpus;
+using BubbleBot.Core.Feedback;
 using BubbleBot.Discord.Messages;
 using BubbleBot.Discord.Rest;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,6 @@ internal sealed class DiscordResponder(
     TimeProvider time,
     ILogger<DiscordResponder> logger)
 {
-    public const string Sorry = "Sorry, something went wrong while answering. Please try again in a moment.";
     public const string NotHere = "This bot is not enabled in this server.";
 
     private static readonly TimeSpan TypingRenewal = TimeSpan.FromSeconds(8);
@@ -37,11 +37,21 @@ internal sealed class DiscordResponder(
     public static IReadOnlyList<ApplicationCommand> Commands { get; } =
     [
         new("ask", "Ask a question about the AI-bubble debate",
-            [new(ApplicationCommandOption.StringType, "question", "Your question", Required: true, MaxLength: QuestionSanitizer.MaxLength)]),
+            [new(ApplicationCommandOption.StringType, "question", "Your question", Required: true, MaxLength: QuestionSanitizer.MaxLength,
+                DescriptionLocalizations: Chinese("你的问题", "你的問題"))],
+            Chinese("提一个关于 AI 泡沫之争的问题", "提一個關於 AI 泡沫之爭的問題")),
         new("sides", "Both sides of the debate: who argues it is a bubble, who argues it is not",
-            [new(ApplicationCommandOption.StringType, "topic", "Optional topic, e.g. OpenAI", Required: false, MaxLength: QuestionSanitizer.MaxLength)]),
-        new("sources", "List the articles the answers come from"),
+            [new(ApplicationCommandOption.StringType, "topic", "Optional topic, e.g. OpenAI", Required: false, MaxLength: QuestionSanitizer.MaxLength,
+                DescriptionLocalizations: Chinese("可选的话题，例如 OpenAI", "可選的話題，例如 OpenAI"))],
+            Chinese("泡沫之争的两方：谁认为是泡沫，谁认为不是", "泡沫之爭的兩方：誰認為是泡沫，誰認為不是")),
+        new("sources", "List the articles the answers come from", DescriptionLocalizations: Chinese("列出回答所依据的文章", "列出回答所依據的文章")),
+        new("report", "Feedback report (bot admins only)", DescriptionLocalizations: Chinese("反馈报告（仅限机器人管理员）", "回饋報告（僅限機器人管理員）")),
     ];
+
+    /// <summary>How far back <c>/report</c> in chat looks (the command line takes <c>--since</c>).</summary>
+    private static readonly TimeSpan ReportPeriod = TimeSpan.FromDays(7);
+
+    private static Dictionary<string, string> Chinese(string simplified, string traditional) => new() { ["zh-CN"] = simplified, ["zh-TW"] = traditional };
 
     /// <summary>How long a reply may still take once an answer was cancelled by shutdown (the apology).</summary>
     private static readonly TimeSpan ApologyDeadline = TimeSpan.FromSeconds(5);
@@ -59,7 +69,7 @@ internal sealed class DiscordResponder(
         var question = new IncomingQuestion(userKey, message.ConversationKey, message.Text);
         if (pipeline.Admit(question) is { } refused)
         {
-            if (Render(refused) is { } notice)
+            if (Render(refused) is [var notice])
             {
                 queue.Run("rate-limit notice", ct => ReplyAsync(message, notice, ct), stoppingToken);
             }
@@ -131,10 +141,53 @@ internal sealed class DiscordResponder(
                 }
 
                 break;
+            case "report" when options.Value.AdminUserIds.Contains(interaction.UserId):
+                // Reading the report may take longer than the 3 s an interaction allows: deferred, privately.
+                await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.DeferredEphemeral, cancellationToken);
+                queue.Run("report", ct => SendReportAsync(interaction, ct), cancellationToken);
+                break;
             default:
+                // Also /report from anyone not in Discord:AdminUserIds: they learn nothing beyond the usage text.
                 await RespondAsync(interaction, DiscordMessageRenderer.Notice(labels.Usage, MessagePayload.Ephemeral), cancellationToken);
                 break;
         }
+    }
+
+    private async Task SendReportAsync(IncomingInteraction interaction, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            using var scope = scopes.CreateScope();
+            text = (await scope.ServiceProvider.GetRequiredService<FeedbackReporter>().ReportAsync(ReportPeriod, cancellationToken)).ToText();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.HandlerFailed(logger, exception, "report");
+            text = $"The feedback report could not be read ({exception.GetType().Name}); see the bot's log.";
+        }
+
+        await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, DiscordMessageRenderer.Report(text), cancellationToken);
+    }
+
+    /// <summary>
+    /// A vote button: counted, and answered at once (within Discord's 3 s) by editing the buttons to show the counts,
+    /// or, when the user's vote did not change, by an acknowledgement that leaves the message as it is.
+    /// </summary>
+    public async Task AcknowledgeComponentAsync(IncomingComponent component, CancellationToken cancellationToken)
+    {
+        if (!options.Value.IsGuildAllowed(component.GuildId) || !VoteButtons.TryParse(component.CustomId, out var answerId, out var value))
+        {
+            await rest.CreateInteractionResponseAsync(component.Id, component.Token, InteractionResponse.Unchanged, cancellationToken);
+            return;
+        }
+
+        using var scope = scopes.CreateScope();
+        var (counts, changed) = scope.ServiceProvider.GetRequiredService<FeedbackRecorder>().RecordVote(answerId, DiscordEvents.UserKey(component.UserId), value);
+        var response = changed
+            ? InteractionResponse.Update(new MessagePayload(null, Components: VoteButtons.For(answerId, counts)))
+            : InteractionResponse.Unchanged;
+        await rest.CreateInteractionResponseAsync(component.Id, component.Token, response, cancellationToken);
     }
 
     /// <summary>
@@ -203,12 +256,13 @@ internal sealed class DiscordResponder(
             var typingTask = KeepTypingAsync(message.ChannelId, typing.Token);
             try
             {
-                reply = await scopedPipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, message.ConversationKey, message.Text), cancellationToken);
+                reply = await scopedPipeline.AnswerAdmittedAsync(
+                    new IncomingQuestion(userKey, message.ConversationKey, message.Text, Platform: "discord", Chat: message.ChannelId), cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 Log.HandlerFailed(logger, exception, "message");
-                reply = new ChatReply.Notice(Sorry, AnswerLanguage.English);
+                reply = new ChatReply.Notice(ChatTexts.ApologyFor(message.Text), AnswerLanguage.English);
             }
             finally
             {
@@ -219,18 +273,26 @@ internal sealed class DiscordResponder(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutdown cut the answer short: the question was accepted, so it gets an apology rather than silence.
-            await ApologiseAsync(ct => ReplyAsync(message, DiscordMessageRenderer.Notice(Sorry), ct));
+            await ApologiseAsync(ct => ReplyAsync(message, DiscordMessageRenderer.Notice(ChatTexts.ApologyFor(message.Text)), ct));
             return;
         }
 
-        var payload = Render(reply);
-        if (payload is null)
+        var payloads = Render(reply);
+        if (payloads.Count > 0 && Escalation(reply, message.GuildId) is { } escalation)
         {
-            return;
+            // The hand-over line opens the refusal; the message may ping the support role and nobody else.
+            var first = payloads[0];
+            var content = first.Content is null ? escalation.Content! : TextCut.ToLength(escalation.Content + "\n" + first.Content, DiscordLimits.Content);
+            payloads = [first with { Content = content, AllowedMentions = escalation.AllowedMentions }, .. payloads.Skip(1)];
         }
 
-        var sentId = await rest.CreateMessageAsync(message.ChannelId, payload with { MessageReference = new MessageReference(message.Id) }, cancellationToken);
-        Remember(scope.ServiceProvider, reply, message.ConversationKey, sentId);
+        for (var i = 0; i < payloads.Count; i++)
+        {
+            // The first part replies to the question; the rest follow it in the channel, in order.
+            var payload = i == 0 ? payloads[i] with { MessageReference = new MessageReference(message.Id) } : payloads[i];
+            var sentId = await rest.CreateMessageAsync(message.ChannelId, payload, cancellationToken);
+            Remember(scope.ServiceProvider, reply, message.ConversationKey, sentId);
+        }
     }
 
     /// <summary>Answers an already deferred /ask (as the stage does once it gets a slot).</summary>
@@ -262,25 +324,51 @@ internal sealed class DiscordResponder(
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            reply = await scopedPipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty, BothSides: interaction.BothSides), cancellationToken);
+            reply = await scopedPipeline.AnswerAdmittedAsync(
+                new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty, BothSides: interaction.BothSides, Platform: "discord", Chat: interaction.ChannelId), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // A deferred interaction must be resolved, or the user sees "thinking…" until Discord says the application did not respond.
-            await ApologiseAsync(ct => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, DiscordMessageRenderer.Notice(Sorry), ct));
+            await ApologiseAsync(ct => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, DiscordMessageRenderer.Notice(ChatTexts.ApologyFor(interaction.Question ?? string.Empty)), ct));
             return;
         }
         catch (Exception exception)
         {
             Log.HandlerFailed(logger, exception, "slash command");
-            reply = new ChatReply.Notice(Sorry, AnswerLanguage.English);
+            reply = new ChatReply.Notice(ChatTexts.ApologyFor(interaction.Question ?? string.Empty), AnswerLanguage.English);
         }
 
-        var payload = Render(reply)
-            ?? DiscordMessageRenderer.Notice(DiscordMessageRenderer.LabelsForLocale(interaction.Locale).RateLimited);
-        var sentId = await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, payload, cancellationToken);
+        var payloads = Render(reply);
+        if (payloads.Count == 0)
+        {
+            payloads = [DiscordMessageRenderer.Notice(DiscordMessageRenderer.LabelsForLocale(interaction.Locale).RateLimited)];
+        }
+
+        // The deferred response becomes the first part; the rest are follow-up messages of the same interaction.
+        var sentId = await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, payloads[0], cancellationToken);
         Remember(scope.ServiceProvider, reply, conversation, sentId);
+        foreach (var payload in payloads.Skip(1))
+        {
+            sentId = await rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, payload, cancellationToken);
+            Remember(scope.ServiceProvider, reply, conversation, sentId);
+        }
+
+        // A mention added by editing a message does not notify anyone, so the hand-over is a follow-up message of its own.
+        if (Escalation(reply, interaction.GuildId) is { } escalation)
+        {
+            await rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, escalation, cancellationToken);
+        }
     }
+
+    /// <summary>
+    /// For a refusal in a server, with <c>Discord:EscalationRoleId</c> set: the hand-over line mentioning that role, in a
+    /// payload whose allowed mentions permit exactly that role.
+    /// </summary>
+    private MessagePayload? Escalation(ChatReply reply, string? guildId) =>
+        reply is ChatReply.Answered { Answer: { NoAnswer: true } answer } && guildId is not null && options.Value.EscalationRoleId is { Length: > 0 } role
+            ? new MessagePayload(ChatTexts.Escalation(answer.Language, $"<@&{role}>")) { AllowedMentions = AllowedMentions.OnlyRole(role) }
+            : null;
 
     /// <summary>Sends an apology with its own short deadline (the work's own token is already cancelled).</summary>
     private async Task ApologiseAsync(Func<CancellationToken, Task> send)
@@ -296,19 +384,30 @@ internal sealed class DiscordResponder(
         }
     }
 
-    private static MessagePayload? Render(ChatReply reply) => reply switch
+    private static IReadOnlyList<MessagePayload> Render(ChatReply reply)
     {
-        ChatReply.Answered answered => DiscordMessageRenderer.Answer(answered.Answer, answered.Note),
-        ChatReply.Notice notice => DiscordMessageRenderer.Notice(notice.Text),
-        _ => null,
-    };
+        switch (reply)
+        {
+            case ChatReply.Answered answered:
+                var parts = DiscordMessageRenderer.Answer(answered.Answer, answered.Note);
+
+                // Votes are asked for on answers only (a refusal is already counted in the operator's report), under the last part.
+                return answered is { AnswerId: { } answerId, Answer.NoAnswer: false }
+                    ? [.. parts.SkipLast(1), parts[^1] with { Components = VoteButtons.For(answerId) }]
+                    : parts;
+            case ChatReply.Notice notice:
+                return [DiscordMessageRenderer.Notice(notice.Text)];
+            default:
+                return [];
+        }
+    }
 
     // Replying to the bot's answer continues the same conversation.
     private static void Remember(IServiceProvider services, ChatReply reply, string conversation, string? sentId)
     {
         if (reply is ChatReply.Answered && sentId is not null)
         {
-            services.GetRequiredService<ConversationMemory>().Alias(conversation, DiscordEvents.MessageConversation(sentId));
+            services.GetRequiredService<ChatPipeline>().LinkReply(conversation, DiscordEvents.MessageConversation(sentId));
         }
     }
 

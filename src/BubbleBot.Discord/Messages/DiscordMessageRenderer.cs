@@ -12,12 +12,14 @@ internal static class DiscordMessageRenderer
     private const int MaxSourcesLength = 2500;
     private const int MaxTitleInList = 200;
 
-    public static MessagePayload Answer(Answer answer, string? note)
+    /// <summary>
+    /// An answer as one message when it fits, else as several: the text split at sentence ends (one embed per message,
+    /// nothing trimmed), the sources in the last message. The note (a cut question) goes with the first.
+    /// </summary>
+    public static IReadOnlyList<MessagePayload> Answer(Answer answer, string? note)
     {
         var labels = AnswerLabels.For(answer.Language);
         var text = Markdown.Escape(answer.Text.Trim());
-        // The answer text already opens with its framing line (AnswerLabels.Intro), so the embed has no title.
-        string? title = null;
         var content = string.IsNullOrWhiteSpace(note) ? null : TextCut.ToLength(Markdown.Escape(note), DiscordLimits.Content);
 
         var sourceLines = answer.Sources.Select(s => SourceLine(s, labels)).ToList();
@@ -25,27 +27,38 @@ internal static class DiscordMessageRenderer
             ? string.Empty
             : $"**{labels.Sources}**\n" + TextCut.JoinLines(sourceLines, MaxSourcesLength);
 
-        var titleLength = title?.Length ?? 0;
+        // The answer text already opens with its framing line (AnswerLabels.Intro), so the embeds have no title.
+        var combined = sources.Length == 0 ? text : text + "\n\n" + sources;
+        if (combined.Length <= DiscordLimits.EmbedDescription)
+        {
+            return [new MessagePayload(content, [new Embed(null, combined, AnswerColor)])];
+        }
+
+        var parts = TextCut.Split(text, DiscordLimits.EmbedDescription);
+        var messages = parts.Select((part, i) => new MessagePayload(i == 0 ? content : null, [new Embed(null, part, AnswerColor)])).ToList();
+        var sourcesEmbed = new Embed(null, sources, AnswerColor);
         if (sources.Length == 0)
         {
-            var budget = Math.Min(DiscordLimits.EmbedDescription, DiscordLimits.EmbedsTotal - titleLength);
-            return new MessagePayload(content, [new Embed(title, TextCut.ToLength(text, budget), AnswerColor)]);
+            return messages;
         }
 
-        var combined = text + "\n\n" + sources;
-        if (combined.Length <= DiscordLimits.EmbedDescription && combined.Length + titleLength <= DiscordLimits.EmbedsTotal)
+        // Sources join the last part as a second embed where the 6,000-character total allows, else follow on their own.
+        var last = messages[^1];
+        if (last.Embeds![0].CountedLength + sourcesEmbed.CountedLength <= DiscordLimits.EmbedsTotal)
         {
-            return new MessagePayload(content, [new Embed(title, combined, AnswerColor)]);
+            messages[^1] = last with { Embeds = [last.Embeds[0], sourcesEmbed] };
+        }
+        else
+        {
+            messages.Add(new MessagePayload(null, [sourcesEmbed]));
         }
 
-        // Too long for one embed: the answer is trimmed at a sentence end, the sources go into a second embed.
-        var answerBudget = Math.Min(DiscordLimits.EmbedDescription, DiscordLimits.EmbedsTotal - titleLength - sources.Length);
-        return new MessagePayload(content,
-        [
-            new Embed(title, TextCut.ToLength(text, answerBudget), AnswerColor),
-            new Embed(null, sources, AnswerColor),
-        ]);
+        return messages;
     }
+
+    /// <summary>The operator's report as one embed (cut at a line end if it is ever longer than an embed allows).</summary>
+    public static MessagePayload Report(string text) =>
+        new(null, [new Embed(null, TextCut.ToLength(Markdown.Escape(text), DiscordLimits.EmbedDescription), AnswerColor)], Flags: MessagePayload.Ephemeral);
 
     public static MessagePayload Notice(string text, int? flags = null) =>
         new(TextCut.ToLength(Markdown.Escape(text), DiscordLimits.Content), Flags: flags);
@@ -92,23 +105,18 @@ internal static class DiscordMessageRenderer
         return embeds.Count == 0 ? Notice(labels.SourcesListIntro, flags) : new MessagePayload(null, embeds, Flags: flags);
     }
 
-    public static AnswerLabels LabelsForLocale(string? locale) => locale switch
-    {
-        "zh-CN" => AnswerLabels.Simplified,
-        "zh-TW" => AnswerLabels.Traditional,
-        _ => AnswerLabels.English,
-    };
+    public static AnswerLabels LabelsForLocale(string? locale) => AnswerLabels.For(BubbleBot.Core.Chat.ChatTexts.LanguageOfLocale(locale));
 
+    /// <summary>One cited article: the shared <see cref="Core.Chat.SourceLine"/> in Discord markdown.</summary>
     private static string SourceLine(SourceGroup source, AnswerLabels labels)
     {
-        var citation = source.Citation;
-        var title = TextCut.ToLength(citation.Title, MaxTitleInList);
-        var url = citation.Link ?? citation.Url;
-        var head = url is null
-            ? $"{Markdown.EscapeLinkText(title)} ({labels.NoPublicLink})"
-            : Markdown.Link(title, url);
-        var about = citation.About is { } summary ? "\n*" + Markdown.Escape(summary) + "*" : string.Empty;
-        return $"**{source.Markers}** {head}{Byline(citation.Author, citation.Published)}{about}";
+        var parts = Core.Chat.SourceLine.Of(source, labels);
+        var title = TextCut.ToLength(parts.Title, MaxTitleInList);
+        var head = parts.Link is { } link ? Markdown.Link(title, link) : Markdown.EscapeLinkText(title);
+        var byline = parts.Byline is { } text ? " — " + Markdown.Escape(text) : string.Empty;
+        var note = parts.NoPublicLink is { } missing ? $" ({missing})" : string.Empty;
+        var about = parts.About is { } summary ? "\n*" + Markdown.Escape(summary) + "*" : string.Empty;
+        return $"**{parts.Markers}** {head}{byline}{note}{about}";
     }
 
     private static string ArticleLine(Article article, AnswerLabels labels)
@@ -121,10 +129,6 @@ internal static class DiscordMessageRenderer
         return $"• {head}{Byline(article.Author, article.Published)}";
     }
 
-    private static string Byline(string? author, string? published)
-    {
-        var parts = new[] { author, published }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => Markdown.Escape(p!.Trim()));
-        var byline = string.Join(", ", parts);
-        return byline.Length == 0 ? string.Empty : " — " + byline;
-    }
+    private static string Byline(string? author, string? published) =>
+        Core.Chat.SourceLine.BylineOf(author, published) is { } byline ? " — " + Markdown.Escape(byline) : string.Empty;
 }

@@ -47,6 +47,47 @@ internal static class TextCut
         return head + ending;
     }
 
+    /// <summary>
+    /// Splits <paramref name="text"/> into parts of at most <paramref name="max"/> characters, each ending at a sentence
+    /// or line end where one lies in the second half of the part, else at a space, else at <paramref name="max"/>
+    /// (never inside a surrogate pair or after a lone markdown escape). Only whitespace at the cuts is dropped.
+    /// </summary>
+    public static IReadOnlyList<string> Split(string text, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 2);
+        var parts = new List<string>();
+        var rest = text.Trim();
+        while (rest.Length > max)
+        {
+            var cut = LastBoundary(rest, max, max / 2);
+            if (cut < 0)
+            {
+                cut = LastWhitespace(rest, max, max / 2);
+            }
+
+            if (cut <= 0)
+            {
+                cut = SafePrefix(rest, max).Length;
+            }
+
+            // A part ending in an odd run of backslashes would escape the next part's first character.
+            if (TrailingBackslashes(rest[..cut]) % 2 == 1)
+            {
+                cut--;
+            }
+
+            parts.Add(rest[..cut].TrimEnd());
+            rest = rest[cut..].TrimStart();
+        }
+
+        if (rest.Length > 0)
+        {
+            parts.Add(rest);
+        }
+
+        return parts;
+    }
+
     /// <summary>The first <paramref name="length"/> characters, one fewer when the last would be half a surrogate pair.</summary>
     public static string SafePrefix(string text, int length)
     {

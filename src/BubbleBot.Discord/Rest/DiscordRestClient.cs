@@ -70,6 +70,14 @@ internal sealed class DiscordRestClient(
         return json?.RootElement.GetString("id");
     }
 
+    /// <summary>Posts a follow-up message of an interaction (after its first response) and returns its id.</summary>
+    public async Task<string?> CreateFollowupMessageAsync(string applicationId, string token, MessagePayload message, CancellationToken cancellationToken)
+    {
+        using var json = await SendAsync(HttpMethod.Post, $"webhooks/{applicationId}/{token}",
+            new RestRoute("POST /webhooks/{application_id}/{token}", applicationId + "/" + token), message, cancellationToken);
+        return json?.RootElement.GetString("id");
+    }
+
     private async Task SendAndForgetAsync(HttpMethod method, string path, RestRoute route, object? body, CancellationToken cancellationToken)
     {
         using var _ = await SendAsync(method, path, route, body, cancellationToken);

@@ -27,6 +27,22 @@ public sealed class TelegramOptions : IValidatableObject
     /// <summary>When not empty, only these chats are served (<c>Telegram:AllowedChatIds</c>); others are ignored.</summary>
     public List<long> AllowedChatIds { get; set; } = [];
 
+    /// <summary>
+    /// Groups where every question-like message is answered, addressed to the bot or not (<c>Telegram:AnswerAllInChatIds</c>).
+    /// The bot sees such messages only with privacy mode off (BotFather: /setprivacy → Disable).
+    /// </summary>
+    public List<long> AnswerAllInChatIds { get; set; } = [];
+
+    /// <summary>A user (or support bot) mentioned in a group when the bot cannot answer (<c>Telegram:EscalationUsername</c>).</summary>
+    [RegularExpression("^@?[A-Za-z][A-Za-z0-9_]{4,31}$", ErrorMessage = "Telegram:EscalationUsername must be a Telegram username (5-32 letters, digits and _, optionally with @).")]
+    public string? EscalationUsername { get; set; }
+
+    /// <summary>
+    /// Users who may ask for <c>/report</c> (<c>Telegram:AdminUserIds</c>), in a private chat with the bot; everyone
+    /// else's <c>/report</c> is ignored. Numeric Telegram user ids.
+    /// </summary>
+    public List<long> AdminUserIds { get; set; } = [];
+
     /// <summary>How long one getUpdates call may wait for news (<c>Telegram:PollingTimeoutSeconds</c>).</summary>
     [Range(0, 50, ErrorMessage = "Telegram:PollingTimeoutSeconds must be between 0 and 50.")]
     public int PollingTimeoutSeconds { get; set; } = 30;

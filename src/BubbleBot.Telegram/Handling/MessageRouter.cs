@@ -10,6 +10,9 @@ internal enum BotCommandKind
 {
     Help,
     Sources,
+
+    /// <summary>The operator's feedback report; only for <c>Telegram:AdminUserIds</c>, in a private chat.</summary>
+    Report,
 }
 
 /// <summary>What a message asks of the bot.</summary>
@@ -66,6 +69,8 @@ internal static class MessageRouter
                     return new Route.Command(BotCommandKind.Help);
                 case "sources":
                     return new Route.Command(BotCommandKind.Sources);
+                case "report":
+                    return new Route.Command(BotCommandKind.Report);
                 default:
                     // Unknown commands: in a private chat explain what works; in a group they may be another bot's.
                     return isPrivate ? new Route.Command(BotCommandKind.Help) : new Route.Ignore();

@@ -16,6 +16,9 @@ internal abstract record TelegramWork(Message Message)
 
     public sealed record Command(Message Message, AnswerLanguage Language, BotCommandKind Kind) : TelegramWork(Message);
 
+    /// <summary>A 👍 / 👎 pressed under the answer <paramref name="Message"/>: one vote per user per answer, changeable.</summary>
+    public sealed record Vote(Message Message, string QueryId, string UserKey, AnswerLanguage Language, string AnswerId, int Value) : TelegramWork(Message);
+
     /// <summary>A question holding a place in the shared answering stage.</summary>
     public sealed record Question(Message Message, string UserKey, Route.Question Route, AnsweringStage.StageTicket Ticket) : TelegramWork(Message);
 }
@@ -37,6 +40,11 @@ internal sealed class TelegramAdmission(
     /// <summary>Null when the update needs nothing from the bot.</summary>
     public TelegramWork? Admit(Update update, BotIdentity bot)
     {
+        if (update.CallbackQuery is { } query)
+        {
+            return AdmitVote(query);
+        }
+
         if (update.Message is not { } message)
         {
             return null;
@@ -61,7 +69,21 @@ internal sealed class TelegramAdmission(
 
         var userKey = senderChat is not null ? $"telegram:chat:{senderChat.Id}" : $"telegram:{from!.Id}";
         var route = MessageRouter.Route(message, bot);
+        if (route is Route.Ignore && options.Value.AnswerAllInChatIds.Contains(message.Chat.Id)
+            && message.Text is { } all && !all.StartsWith('/') && QuestionLike.Is(all))
+        {
+            // An answer group: questions are answered without being addressed to the bot.
+            route = new Route.Question(all.Trim(), ReplyToBot: false);
+        }
+
         if (route is Route.Ignore)
+        {
+            return null;
+        }
+
+        // The report is for the configured admins, in a private chat; anyone else's /report is ignored.
+        if (route is Route.Command { Kind: BotCommandKind.Report }
+            && (message.Chat.Type != global::Telegram.Bot.Types.Enums.ChatType.Private || senderChat is not null || !options.Value.AdminUserIds.Contains(from!.Id)))
         {
             return null;
         }
@@ -94,5 +116,26 @@ internal sealed class TelegramAdmission(
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// Votes are not rate-limited like questions: they cost one answerCallbackQuery, and the keyboard is edited only
+    /// when the user's vote changed.
+    /// </summary>
+    private TelegramWork? AdmitVote(CallbackQuery query)
+    {
+        if (query.Message is not { } message || query.From.IsBot || !Rendering.VoteKeyboard.TryParse(query.Data, out var answerId, out var value))
+        {
+            return null;
+        }
+
+        var allowed = options.Value.AllowedChatIds;
+        if (allowed.Count > 0 && !allowed.Contains(message.Chat.Id))
+        {
+            Log.ChatNotAllowed(logger, message.Chat.Id);
+            return null;
+        }
+
+        return new TelegramWork.Vote(message, query.Id, $"telegram:{query.From.Id}", UpdateHandler.LanguageOf(query.From), answerId, value);
     }
 }

@@ -1,6 +1,7 @@
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
 using BubbleBot.Core.Corpus;
+using BubbleBot.Core.Feedback;
 using BubbleBot.Core.Text;
 using BubbleBot.Telegram.Client;
 using BubbleBot.Telegram.Configuration;
@@ -11,6 +12,7 @@ using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
 using Telegram.Bot.Types.Enums;
+using Telegram.Bot.Types.ReplyMarkups;
 
 namespace BubbleBot.Telegram.Handling;
 
@@ -19,8 +21,9 @@ internal sealed class UpdateHandler(
     TelegramApi api,
     BotIdentityProvider identity,
     ChatPipeline pipeline,
-    ConversationMemory memory,
     IArticleCatalog catalog,
+    FeedbackRecorder feedback,
+    FeedbackReporter reporter,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<UpdateHandler> logger)
@@ -29,6 +32,9 @@ internal sealed class UpdateHandler(
     private static readonly TimeSpan TypingRenewal = TimeSpan.FromSeconds(4);
 
     private static readonly TimeSpan ApologyDeadline = TimeSpan.FromSeconds(5);
+
+    /// <summary>The period of <c>/report</c> in chat (the command line takes <c>--since</c>).</summary>
+    private static readonly TimeSpan ReportPeriod = TimeSpan.FromDays(7);
 
     /// <summary>
     /// Does what admission decided. A question already holds its slot in the shared answering stage (the dispatcher
@@ -43,10 +49,16 @@ internal sealed class UpdateHandler(
                 break;
             case TelegramWork.Command command:
                 var bot = await identity.GetAsync(cancellationToken).ConfigureAwait(false);
-                var html = command.Kind == BotCommandKind.Help
-                    ? TelegramRenderer.Help(catalog.Articles, command.Language, bot.Username)
-                    : TelegramRenderer.Sources(catalog.Articles, command.Language);
+                var html = command.Kind switch
+                {
+                    BotCommandKind.Help => TelegramRenderer.Help(catalog.Articles, command.Language, bot.Username),
+                    BotCommandKind.Report => TelegramRenderer.Notice(await ReportTextAsync(cancellationToken).ConfigureAwait(false)),
+                    _ => TelegramRenderer.Sources(catalog.Articles, command.Language),
+                };
                 await SendAsync(command.Message, html, cancellationToken).ConfigureAwait(false);
+                break;
+            case TelegramWork.Vote vote:
+                await VoteAsync(vote, cancellationToken).ConfigureAwait(false);
                 break;
             case TelegramWork.Question question:
                 try
@@ -58,7 +70,7 @@ internal sealed class UpdateHandler(
                 {
                     // Shutdown's drain deadline passed: the accepted question still gets an apology, not silence.
                     using var deadline = new CancellationTokenSource(ApologyDeadline, time);
-                    await SendAsync(question.Message, TelegramRenderer.Notice(Apology(question.Route.Text)), deadline.Token).ConfigureAwait(false);
+                    await SendAsync(question.Message, TelegramRenderer.Notice(ChatTexts.ApologyFor(question.Route.Text)), deadline.Token).ConfigureAwait(false);
                 }
 
                 break;
@@ -77,7 +89,7 @@ internal sealed class UpdateHandler(
             var indicator = KeepTypingAsync(message.Chat.Id, typing.Token);
             try
             {
-                reply = await pipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, question.Text, BothSides: question.BothSides), cancellationToken).ConfigureAwait(false);
+                reply = await pipeline.AnswerAdmittedAsync(new IncomingQuestion(userKey, conversation, question.Text, BothSides: question.BothSides, Platform: "telegram", Chat: message.Chat.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -94,7 +106,7 @@ internal sealed class UpdateHandler(
 
         if (reply is null)
         {
-            await SendAsync(message, TelegramRenderer.Notice(Apology(question.Text)), cancellationToken).ConfigureAwait(false);
+            await SendAsync(message, TelegramRenderer.Notice(ChatTexts.ApologyFor(question.Text)), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -103,6 +115,10 @@ internal sealed class UpdateHandler(
 
         var html = reply switch
         {
+            ChatReply.Answered { Answer.NoAnswer: true } refused when message.Chat.Type != ChatType.Private && options.Value.EscalationUsername is { Length: > 0 } helper =>
+                // In a group, a question the bot cannot answer is handed to the configured helper by mentioning them.
+                TelegramRenderer.Answer(refused.Answer, refused.Note) + "\n\n"
+                    + Html.Escape(ChatTexts.Escalation(refused.Answer.Language, "@" + helper.TrimStart('@'))),
             ChatReply.Answered answered => TelegramRenderer.Answer(answered.Answer, answered.Note),
             ChatReply.Notice notice => TelegramRenderer.Notice(notice.Text),
             _ => null,
@@ -112,26 +128,33 @@ internal sealed class UpdateHandler(
             return;
         }
 
-        var sent = await SendAsync(message, html, cancellationToken).ConfigureAwait(false);
+        // Votes are asked for on answers only: a refusal is already counted in the operator's report.
+        var keyboard = reply is ChatReply.Answered { AnswerId: { } answerId, Answer.NoAnswer: false } ? VoteKeyboard.For(answerId) : null;
+        var sent = await SendAsync(message, html, cancellationToken, keyboard).ConfigureAwait(false);
 
         // A reply to any part of the answer continues this conversation.
         foreach (var id in sent)
         {
-            memory.Alias(conversation, MessageKey(message.Chat.Id, id));
+            pipeline.LinkReply(conversation, MessageKey(message.Chat.Id, id));
         }
     }
 
     /// <summary>Sends the HTML as one or more replies to <paramref name="to"/>, each within Telegram's length limit.</summary>
-    private async Task<List<int>> SendAsync(Message to, string html, CancellationToken cancellationToken)
+    private async Task<List<int>> SendAsync(Message to, string html, CancellationToken cancellationToken, InlineKeyboardMarkup? keyboard = null)
     {
         var ids = new List<int>();
         var chatId = to.Chat.Id;
-        foreach (var part in HtmlSplitter.Split(html))
+        var parts = HtmlSplitter.Split(html).ToList();
+        for (var i = 0; i < parts.Count; i++)
         {
+            var part = parts[i];
+
+            // The buttons go under the last part, where the sources are.
+            var markup = i == parts.Count - 1 ? keyboard : null;
             Message sent;
             try
             {
-                sent = await SendPartAsync(to, part, ParseMode.Html, cancellationToken).ConfigureAwait(false);
+                sent = await SendPartAsync(to, part, ParseMode.Html, cancellationToken, markup).ConfigureAwait(false);
             }
             catch (ApiRequestException exception) when (IsUnparsable(exception))
             {
@@ -143,7 +166,7 @@ internal sealed class UpdateHandler(
                 }
 
                 Log.SentAsPlainText(logger, exception, chatId);
-                sent = await SendPartAsync(to, plain, ParseMode.None, cancellationToken).ConfigureAwait(false);
+                sent = await SendPartAsync(to, plain, ParseMode.None, cancellationToken, markup).ConfigureAwait(false);
             }
 
             ids.Add(sent.Id);
@@ -153,21 +176,21 @@ internal sealed class UpdateHandler(
         return ids;
     }
 
-    private async Task<Message> SendPartAsync(Message to, string text, ParseMode parseMode, CancellationToken cancellationToken)
+    private async Task<Message> SendPartAsync(Message to, string text, ParseMode parseMode, CancellationToken cancellationToken, InlineKeyboardMarkup? markup)
     {
         try
         {
-            return await SendPartToAsync(to.Chat.Id, to, text, parseMode, cancellationToken).ConfigureAwait(false);
+            return await SendPartToAsync(to.Chat.Id, to, text, parseMode, cancellationToken, markup).ConfigureAwait(false);
         }
         catch (ApiRequestException exception) when (exception.Parameters?.MigrateToChatId is { } newChatId)
         {
             // The group became a supergroup with a new id while the answer was prepared: send it there.
             Log.ChatMigrated(logger, to.Chat.Id, newChatId);
-            return await SendPartToAsync(newChatId, to, text, parseMode, cancellationToken).ConfigureAwait(false);
+            return await SendPartToAsync(newChatId, to, text, parseMode, cancellationToken, markup).ConfigureAwait(false);
         }
     }
 
-    private Task<Message> SendPartToAsync(long chatId, Message to, string text, ParseMode parseMode, CancellationToken cancellationToken) =>
+    private Task<Message> SendPartToAsync(long chatId, Message to, string text, ParseMode parseMode, CancellationToken cancellationToken, InlineKeyboardMarkup? markup) =>
         // A network failure after Telegram accepted the message can send it twice; a lost answer would be worse.
         api.CallAsync(
             "sendMessage",
@@ -177,24 +200,50 @@ internal sealed class UpdateHandler(
                 parseMode: parseMode,
                 replyParameters: new ReplyParameters { MessageId = to.Id, AllowSendingWithoutReply = true },
                 linkPreviewOptions: new LinkPreviewOptions { IsDisabled = true },
+                replyMarkup: markup,
                 cancellationToken: ct),
             options.Value.SendAttempts,
             cancellationToken);
 
+    /// <summary>The report, or one line saying why there is none (the store may be locked or gone).</summary>
+    private async Task<string> ReportTextAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await reporter.ReportAsync(ReportPeriod, cancellationToken).ConfigureAwait(false)).ToText();
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.ReportFailed(logger, exception);
+            return $"The feedback report could not be read ({exception.GetType().Name}); see the bot's log.";
+        }
+    }
+
+    /// <summary>
+    /// Counts the vote, answers the button press (Telegram shows a spinner until then), and shows the new counts on the
+    /// answer's buttons when the user's vote changed them.
+    /// </summary>
+    private async Task VoteAsync(TelegramWork.Vote vote, CancellationToken cancellationToken)
+    {
+        var (counts, changed) = feedback.RecordVote(vote.AnswerId, vote.UserKey, vote.Value);
+        await api.CallAsync(
+            "answerCallbackQuery",
+            (client, ct) => client.AnswerCallbackQuery(vote.QueryId, VoteKeyboard.Thanks(vote.Language), cancellationToken: ct),
+            options.Value.SendAttempts,
+            cancellationToken).ConfigureAwait(false);
+        if (changed)
+        {
+            await api.CallAsync(
+                "editMessageReplyMarkup",
+                (client, ct) => client.EditMessageReplyMarkup(vote.Message.Chat.Id, vote.Message.Id, VoteKeyboard.For(vote.AnswerId, counts), cancellationToken: ct),
+                options.Value.SendAttempts,
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Telegram's 400 "Bad Request: can't parse entities: …" for HTML it cannot parse.</summary>
     private static bool IsUnparsable(ApiRequestException exception) =>
         exception.ErrorCode == 400 && exception.Message.Contains("can't parse entities", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The notice for a failed answer. The core's <see cref="AnswerLabels"/> have no label for it, so it is one short
-    /// bilingual line: English, then Chinese in the asker's script.
-    /// </summary>
-    internal static string Apology(string question) =>
-        "Sorry, something went wrong while answering; please try again later. / " + LanguageDetector.Detect(question) switch
-        {
-            AnswerLanguage.TraditionalChinese => "抱歉，回答時出錯了，請稍後再試。",
-            _ => "抱歉，回答时出错了，请稍后再试。",
-        };
 
     private async Task KeepTypingAsync(long chatId, CancellationToken cancellationToken)
     {
@@ -233,10 +282,5 @@ internal sealed class UpdateHandler(
     private static string MessageKey(long chatId, int messageId) => $"telegram:message:{chatId}:{messageId}";
 
     /// <summary>Framing language for commands, which carry no question to detect it from.</summary>
-    internal static AnswerLanguage LanguageOf(User? user) => user?.LanguageCode?.ToLowerInvariant() switch
-    {
-        "zh-hant" or "zh-tw" or "zh-hk" or "zh-mo" => AnswerLanguage.TraditionalChinese,
-        { } code when code.StartsWith("zh", StringComparison.Ordinal) => AnswerLanguage.SimplifiedChinese,
-        _ => AnswerLanguage.English,
-    };
+    internal static AnswerLanguage LanguageOf(User? user) => ChatTexts.LanguageOfLocale(user?.LanguageCode);
 }

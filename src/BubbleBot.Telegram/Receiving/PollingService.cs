@@ -23,6 +23,7 @@ internal sealed class PollingService(
     TelegramApi api,
     UpdateDispatcher dispatcher,
     BotIdentityProvider identity,
+    CommandMenu menu,
     AdapterHealth health,
     IOptions<TelegramOptions> options,
     ILogger<PollingService> logger) : BackgroundService
@@ -31,7 +32,7 @@ internal sealed class PollingService(
 
     // While the dispatcher is full, poll again on progress or at this pace.
     private static readonly TimeSpan FullPollInterval = TimeSpan.FromSeconds(1);
-    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message];
+    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message, UpdateType.CallbackQuery];
 
     private readonly OffsetTracker _offset = new();
 
@@ -49,6 +50,8 @@ internal sealed class PollingService(
         {
             return;
         }
+
+        await menu.RegisterAsync(stoppingToken).ConfigureAwait(false);
 
         var failures = 0;
         var settings = options.Value;

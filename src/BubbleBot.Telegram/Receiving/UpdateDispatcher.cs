@@ -42,6 +42,7 @@ internal sealed class UpdateDispatcher(
     public const int MaxPending = 1024;
     public const int MaxPerChat = 32;
     private const int RememberedIds = 4096;
+    private const long VoteLane = long.MinValue;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<long, (Task Tail, int Count)> _chats = [];
@@ -83,7 +84,8 @@ internal sealed class UpdateDispatcher(
             }
 
             Remember(update.Id);
-            var key = update.Message?.Chat.Id ?? 0;
+            // Votes take their own lane: a button press is answered at once, not after the chat's pending answers.
+            var key = update.CallbackQuery is not null ? VoteLane : update.Message?.Chat.Id ?? 0;
             var chat = _chats.GetValueOrDefault(key);
             if (chat.Count >= MaxPerChat)
             {

@@ -15,6 +15,7 @@ internal sealed class WebhookService(
     TelegramApi api,
     UpdateDispatcher dispatcher,
     BotIdentityProvider identity,
+    CommandMenu menu,
     AdapterHealth health,
     IOptions<TelegramOptions> options,
     ILogger<WebhookService> logger) : BackgroundService
@@ -31,7 +32,7 @@ internal sealed class WebhookService(
         var settings = options.Value;
 
         // The webhook stays set on shutdown: Telegram keeps the updates until the bot is back.
-        await StartupCalls.PrepareAsync(
+        var ready = await StartupCalls.PrepareAsync(
             api,
             identity,
             health,
@@ -42,12 +43,16 @@ internal sealed class WebhookService(
             {
                 await client.CallAsync(
                     "setWebhook",
-                    (bot, token) => bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: [UpdateType.Message], secretToken: settings.WebhookSecret, cancellationToken: token),
+                    (bot, token) => bot.SetWebhook(settings.WebhookUrl!, allowedUpdates: [UpdateType.Message, UpdateType.CallbackQuery], secretToken: settings.WebhookSecret, cancellationToken: token),
                     1,
                     ct).ConfigureAwait(false);
                 Log.WebhookSet(logger, WebhookEndpoint.PathOf(settings));
             },
             logger,
             stoppingToken).ConfigureAwait(false);
+        if (ready)
+        {
+            await menu.RegisterAsync(stoppingToken).ConfigureAwait(false);
+        }
     }
 }

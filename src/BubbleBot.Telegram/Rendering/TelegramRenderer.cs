@@ -1,3 +1,4 @@
+using BubbleBot.Core.Chat;
 using BubbleBot.Core.Text;
 using System.Text;
 using BubbleBot.Core.Answering;
@@ -30,20 +31,23 @@ internal static class TelegramRenderer
         return html.ToString();
     }
 
-    /// <summary>One cited article: "[1][2] title — author, date", the title linked where the article is public.</summary>
+    /// <summary>One cited article: the shared <see cref="SourceLine"/> in HTML, the title linked where the article is public.</summary>
     public static string Source(SourceGroup source, AnswerLabels labels)
     {
-        var citation = source.Citation;
+        var parts = SourceLine.Of(source, labels);
         var line = new StringBuilder();
-        line.Append(source.Markers).Append(' ');
-        line.Append(Html.Link(citation.Link ?? citation.Url, citation.Title));
-        AppendByline(line, citation.Author, citation.Published);
-        if (citation.Link is null && citation.Url is null)
+        line.Append(parts.Markers).Append(' ').Append(Html.Link(parts.Link, parts.Title));
+        if (parts.Byline is { } byline)
         {
-            line.Append(" (").Append(Html.Escape(labels.NoPublicLink)).Append(')');
+            line.Append(" — ").Append(Html.Escape(byline));
         }
 
-        if (citation.About is { } about)
+        if (parts.NoPublicLink is { } note)
+        {
+            line.Append(" (").Append(Html.Escape(note)).Append(')');
+        }
+
+        if (parts.About is { } about)
         {
             line.Append("\n<i>").Append(Html.Escape(about)).Append("</i>");
         }
@@ -99,10 +103,9 @@ internal static class TelegramRenderer
 
     private static void AppendByline(StringBuilder html, string? author, string? published)
     {
-        var parts = new[] { author, published }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => Html.Escape(p!.Trim())).ToList();
-        if (parts.Count > 0)
+        if (SourceLine.BylineOf(author, published) is { } byline)
         {
-            html.Append(" — ").Append(string.Join(", ", parts));
+            html.Append(" — ").Append(Html.Escape(byline));
         }
     }
 }

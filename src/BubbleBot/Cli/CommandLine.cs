@@ -28,6 +28,7 @@ public static class CommandLine
           BubbleBot ask --stdin --conversation   the lines are one conversation: follow-ups use the lines before
           BubbleBot sides ["topic"]         both sides of the debate, with the articles that argue each
           BubbleBot eval FILE...            score question files (JSON lines: q, gold, facts, expect)
+          BubbleBot report [--json] [--since 7d]   refused and down-voted answers, cited articles, languages
           BubbleBot reindex                 check the corpus and rebuild the persisted index (a running bot reloads by itself, or on SIGHUP)
 
         Options:
@@ -67,6 +68,7 @@ public static class CommandLine
                 "ask" => await AskCommand.RunAsync(words[1..], configuration, location, input, output, error, cancellationToken),
                 "sides" => await AskCommand.RunAsync(words[1..], configuration, location, input, output, error, cancellationToken, bothSides: true),
                 "eval" => await EvalCommand.RunAsync(words[1..], configuration, location, output, error, cancellationToken),
+                "report" => await ReportCommand.RunAsync(words[1..], configuration, location, output, error, cancellationToken),
                 "reindex" when words.Length == 1 => await ReindexCommand.RunAsync(configuration, location, output, cancellationToken),
                 "reindex" => await WriteUsage(error, UsageError, "reindex takes no arguments."),
                 var unknown => await WriteUsage(error, UsageError, $"Unknown command '{unknown}'."),

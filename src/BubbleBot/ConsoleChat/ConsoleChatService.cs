@@ -65,7 +65,7 @@ public sealed partial class ConsoleChatService(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.AnswerFailed(logger, ex);
-            return "Sorry, something went wrong while answering. Please ask again.";
+            return ChatTexts.ApologyFor(line);
         }
     }
 

@@ -28,6 +28,7 @@ public static class SettingsCheck
         [RetrievalOptions.Section] = typeof(RetrievalOptions),
         [StorageOptions.Section] = typeof(StorageOptions),
         [RateLimitOptions.Section] = typeof(RateLimitOptions),
+        [BubbleBot.Core.Feedback.FeedbackOptions.Section] = typeof(BubbleBot.Core.Feedback.FeedbackOptions),
         [TelegramOptions.Section] = typeof(TelegramOptions),
         [DiscordOptions.Section] = typeof(DiscordOptions),
         [LlmOptions.Section] = typeof(LlmOptions),

@@ -199,7 +199,8 @@ public sealed class FakeDiscord : IAsyncDisposable
             }));
         }
 
-        if (request.Path.EndsWith("/messages", StringComparison.Ordinal) || request.Path.EndsWith("/@original", StringComparison.Ordinal))
+        if (request.Path.EndsWith("/messages", StringComparison.Ordinal) || request.Path.EndsWith("/@original", StringComparison.Ordinal)
+            || (request.Method == "POST" && request.Path.StartsWith("/webhooks/", StringComparison.Ordinal)))
         {
             return new FakeReply(200, JsonSerializer.Serialize(new { id = (9000 + Interlocked.Increment(ref _messageIds)).ToString() }));
         }

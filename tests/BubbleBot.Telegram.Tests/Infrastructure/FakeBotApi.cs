@@ -30,7 +30,8 @@ public sealed record ApiCall(int Sequence, string Method, string Token, JsonObje
 
 /// <summary>
 /// A Bot API server on 127.0.0.1 that behaves like Telegram for the calls the adapter makes: getUpdates (with
-/// offsets and long polling), getMe, sendMessage, sendChatAction, deleteWebhook, setWebhook. It records every call
+/// offsets and long polling), getMe, sendMessage, sendChatAction, deleteWebhook, setWebhook, setMyCommands,
+/// answerCallbackQuery, editMessageReplyMarkup. It records every call
 /// and can answer the next call of a method with a scripted error.
 /// </summary>
 public sealed class FakeBotApi : IAsyncDisposable
@@ -180,6 +181,8 @@ public sealed class FakeBotApi : IAsyncDisposable
             "getUpdates" => await GetUpdatesAsync(call, context.RequestAborted),
             "getMe" => new JsonObject { ["id"] = BotId, ["is_bot"] = true, ["first_name"] = "Bubble", ["username"] = BotUsername },
             "sendMessage" => SentMessage(call),
+            "editMessageReplyMarkup" => EditedMessage(call),
+            "answerCallbackQuery" => JsonValue.Create(true),
             "sendChatAction" or "deleteWebhook" or "setWebhook" or "setMyCommands" => JsonValue.Create(true),
             _ => null,
         };
@@ -237,6 +240,16 @@ public sealed class FakeBotApi : IAsyncDisposable
             ["text"] = call.Text,
         };
     }
+
+    private static JsonObject EditedMessage(ApiCall call) => new()
+    {
+        ["message_id"] = call.Parameters["message_id"]!.GetValue<int>(),
+        ["date"] = 1760000000,
+        ["chat"] = new JsonObject { ["id"] = call.ChatId, ["type"] = "private" },
+        ["from"] = new JsonObject { ["id"] = BotId, ["is_bot"] = true, ["first_name"] = "Bubble", ["username"] = BotUsername },
+        ["text"] = "an answer",
+        ["reply_markup"] = call.Parameters["reply_markup"]?.DeepClone(),
+    };
 
     /// <summary>Telegram accepts query strings, forms and JSON bodies; collect whichever the client used.</summary>
     private static async Task<JsonObject> ReadParametersAsync(HttpRequest request)

@@ -25,6 +25,27 @@ public static class Updates
         ["text"] = "An earlier answer",
     };
 
+    /// <summary>A press of an inline button with <paramref name="data"/> under the bot's message <paramref name="messageId"/> in a private chat.</summary>
+    public static JsonObject Callback(int updateId, int messageId, string data, long userId = UserId, long chatId = PrivateChat) => new()
+    {
+        ["update_id"] = updateId,
+        ["callback_query"] = new JsonObject
+        {
+            ["id"] = "cq-" + updateId,
+            ["from"] = new JsonObject { ["id"] = userId, ["is_bot"] = false, ["first_name"] = "Ann", ["language_code"] = "en" },
+            ["message"] = new JsonObject
+            {
+                ["message_id"] = messageId,
+                ["date"] = 1760000000,
+                ["chat"] = new JsonObject { ["id"] = chatId, ["type"] = "private", ["first_name"] = "Ann" },
+                ["from"] = new JsonObject { ["id"] = FakeBotApi.BotId, ["is_bot"] = true, ["first_name"] = "Bubble", ["username"] = FakeBotApi.BotUsername },
+                ["text"] = "An earlier answer",
+            },
+            ["chat_instance"] = "instance-1",
+            ["data"] = data,
+        },
+    };
+
     private static JsonObject Message(int updateId, int messageId, string text, JsonObject chat, long userId, JsonObject? replyTo = null, bool fromBot = false)
     {
         var message = new JsonObject
