@@ -1,3 +1,4 @@
+using BubbleBot.Core;
 using BubbleBot.Discord.Gateway;
 using BubbleBot.Discord.Tests.Fakes;
 using Microsoft.Extensions.Configuration;
@@ -26,7 +27,15 @@ public sealed class OptionsTests
     public async Task Invalid_settings_fail_the_start_naming_the_key(string key, string value)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Discord:Token"] = "t", [key] = value });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = "t",
+            ["Corpus:Path"] = RepositoryPaths.Corpus,
+            [key] = value,
+        });
+
+        // The adapter answers through the core, as AddDiscord documents; the host composes both.
+        builder.AddBubbleBotCore();
         builder.AddDiscord();
         using var host = builder.Build();
 

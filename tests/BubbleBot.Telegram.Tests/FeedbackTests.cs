@@ -73,6 +73,28 @@ public sealed class FeedbackTests : BotApiTest, IDisposable
     }
 
     [Fact]
+    public async Task A_locked_feedback_database_never_stops_answers_or_votes()
+    {
+        // Another process holds the database's write lock for the whole run.
+        await using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dataPath, FeedbackOptions.FileName)};Pooling=False");
+        await holder.OpenAsync();
+        await using (var exclusive = holder.CreateCommand())
+        {
+            exclusive.CommandText = "BEGIN EXCLUSIVE;";
+            await exclusive.ExecuteNonQueryAsync();
+        }
+
+        BotHost = await StartAsync();
+        Api.Deliver(Updates.Private(1, 10, "Will OpenAI run out of money?"), Updates.Private(2, 11, "What is a good recipe for pancakes?"));
+        var replies = await Api.WaitForMessagesAsync(Updates.PrivateChat, 2);
+        Api.Deliver(Updates.Callback(3, 5001, Buttons(replies[0].Parameters["reply_markup"]!)[0].Data));
+        var edit = await WaitForEditsAsync(1);
+
+        Assert.Equal([10, 11], replies.Select(r => r.ReplyTo!.Value));
+        Assert.Equal(["👍 1", "👎 0"], Buttons(edit.Parameters["reply_markup"]!).Select(b => b.Text));
+    }
+
+    [Fact]
     public async Task Made_up_callback_data_is_ignored()
     {
         BotHost = await StartAsync();

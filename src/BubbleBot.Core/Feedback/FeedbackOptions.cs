@@ -13,7 +13,7 @@ public sealed class FeedbackOptions
     /// <summary>Record questions, answers and votes at all (<c>Feedback:Enabled</c>); off, vote buttons are not shown either.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Records older than this many days are deleted (<c>Feedback:RetentionDays</c>), at start and then daily.</summary>
+    /// <summary>Records older than this many days are deleted (<c>Feedback:RetentionDays</c>): at start, then at most daily with the writes.</summary>
     [Range(1, 3650, ErrorMessage = "Feedback:RetentionDays must be between 1 and 3650.")]
     public int RetentionDays { get; set; } = 90;
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using BubbleBot.Core.Health;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,9 @@ public sealed record VoteCounts(int Up, int Down);
 /// <summary>
 /// Takes questions and votes from the chat path without ever waiting: each is put on a bounded queue (dropped, and
 /// counted in the log, when the queue is full) and written in batches by this background service. A store that is
-/// locked, read-only or missing costs log lines, never an answer. Retention is applied at start and then daily.
+/// locked, read-only or missing costs log lines, never an answer. When a chat platform is configured the schema is
+/// created or migrated, and retention applied, at start (a failure there is logged and tried again with the first
+/// write); retention then runs daily, with the writes. The command line records nothing and leaves the store alone.
 /// </summary>
 public sealed partial class FeedbackRecorder : BackgroundService
 {
@@ -25,6 +28,7 @@ public sealed partial class FeedbackRecorder : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<FeedbackRecorder> _logger;
     private readonly Channel<object> _queue;
+    private readonly bool _chatPlatforms;
     private readonly Lock _tallyGate = new();
     private readonly Dictionary<string, Dictionary<string, int>> _tally = new(StringComparer.Ordinal);
     private readonly Queue<string> _tallyOrder = new();
@@ -32,8 +36,14 @@ public sealed partial class FeedbackRecorder : BackgroundService
     private DateTimeOffset _lastPurge = DateTimeOffset.MinValue;
     private long _dropped;
 
-    public FeedbackRecorder(IFeedbackStore store, IOptions<FeedbackOptions> options, TimeProvider time, ILogger<FeedbackRecorder> logger)
+    public FeedbackRecorder(
+        IFeedbackStore store,
+        IOptions<FeedbackOptions> options,
+        TimeProvider time,
+        ILogger<FeedbackRecorder> logger,
+        IEnumerable<ChatPlatform>? platforms = null)
     {
+        _chatPlatforms = platforms?.Any() ?? false;
         _store = store;
         _options = options.Value;
         _time = time;
@@ -114,6 +124,11 @@ public sealed partial class FeedbackRecorder : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (_chatPlatforms && _options.Enabled)
+        {
+            await PrepareAsync(stoppingToken).ConfigureAwait(false);
+        }
+
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -136,6 +151,22 @@ public sealed partial class FeedbackRecorder : BackgroundService
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Schema and retention at start; a store not usable yet is only logged (answers never depend on it).</summary>
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            _initialized = true;
+            await PurgeIfDueAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.NotReadyAtStart(_logger, exception.GetType().Name, exception.Message);
+            Log.WriteFailedDetail(_logger, exception);
         }
     }
 
@@ -223,6 +254,9 @@ public sealed partial class FeedbackRecorder : BackgroundService
 
         [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Feedback queue full: {Dropped} records not recorded")]
         public static partial void QueueFull(ILogger logger, long dropped);
+
+        [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Feedback store not usable at start ({ErrorType}: {Error}); answering goes on, and writing is tried again with the next record")]
+        public static partial void NotReadyAtStart(ILogger logger, string errorType, string error);
 
         [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Feedback retention: {Deleted} questions older than {Days} days deleted")]
         public static partial void Purged(ILogger logger, int deleted, int days);

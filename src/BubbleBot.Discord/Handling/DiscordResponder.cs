@@ -5,7 +5,6 @@ using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Feedback;
 using BubbleBot.Discord.Messages;
 using BubbleBot.Discord.Rest;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,10 +12,13 @@ namespace BubbleBot.Discord.Handling;
 
 /// <summary>
 /// Answers questions from messages and slash commands through <see cref="ChatPipeline"/>, and replies over REST.
-/// Each piece of work gets its own DI scope, as at any hosting boundary.
+/// Its services come by constructor injection; it needs no scoped service, so no scope is created here.
 /// </summary>
 internal sealed class DiscordResponder(
-    IServiceScopeFactory scopes,
+    ChatPipeline pipeline,
+    IArticleCatalog catalog,
+    FeedbackRecorder feedback,
+    FeedbackReporter reporter,
     DiscordRestClient rest,
     DiscordWorkQueue queue,
     AnsweringStage stage,
@@ -63,8 +65,6 @@ internal sealed class DiscordResponder(
     /// </summary>
     public void Admit(IncomingMessage message, CancellationToken stoppingToken)
     {
-        using var scope = scopes.CreateScope();
-        var pipeline = scope.ServiceProvider.GetRequiredService<ChatPipeline>();
         var userKey = DiscordEvents.UserKey(message.AuthorId);
         var question = new IncomingQuestion(userKey, message.ConversationKey, message.Text);
         if (pipeline.Admit(question) is { } refused)
@@ -128,17 +128,13 @@ internal sealed class DiscordResponder(
                 break;
             case "sources":
                 // Commands go through the same flood guard as questions.
-                if (Pipeline().Admit(new IncomingQuestion(DiscordEvents.UserKey(interaction.UserId), "discord:sources", "sources")) is not null)
+                if (pipeline.Admit(new IncomingQuestion(DiscordEvents.UserKey(interaction.UserId), "discord:sources", "sources")) is not null)
                 {
                     await RespondAsync(interaction, DiscordMessageRenderer.Notice(labels.RateLimited, MessagePayload.Ephemeral), cancellationToken);
                     break;
                 }
 
-                using (var scope = scopes.CreateScope())
-                {
-                    var catalog = scope.ServiceProvider.GetRequiredService<IArticleCatalog>();
-                    await RespondAsync(interaction, DiscordMessageRenderer.Sources(catalog.Articles, labels), cancellationToken);
-                }
+                await RespondAsync(interaction, DiscordMessageRenderer.Sources(catalog.Articles, labels), cancellationToken);
 
                 break;
             case "report" when options.Value.AdminUserIds.Contains(interaction.UserId):
@@ -158,8 +154,7 @@ internal sealed class DiscordResponder(
         string text;
         try
         {
-            using var scope = scopes.CreateScope();
-            text = (await scope.ServiceProvider.GetRequiredService<FeedbackReporter>().ReportAsync(ReportPeriod, cancellationToken)).ToText();
+            text = (await reporter.ReportAsync(ReportPeriod, cancellationToken)).ToText();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -182,8 +177,7 @@ internal sealed class DiscordResponder(
             return;
         }
 
-        using var scope = scopes.CreateScope();
-        var (counts, changed) = scope.ServiceProvider.GetRequiredService<FeedbackRecorder>().RecordVote(answerId, DiscordEvents.UserKey(component.UserId), value);
+        var (counts, changed) = feedback.RecordVote(answerId, DiscordEvents.UserKey(component.UserId), value);
         var response = changed
             ? InteractionResponse.Update(new MessagePayload(null, Components: VoteButtons.For(answerId, counts)))
             : InteractionResponse.Unchanged;
@@ -198,7 +192,7 @@ internal sealed class DiscordResponder(
     {
         var userKey = DiscordEvents.UserKey(interaction.UserId);
         var conversation = DiscordEvents.AskConversation(interaction.ChannelId, interaction.UserId);
-        if (Pipeline().Admit(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty, BothSides: interaction.BothSides)) is { } refused)
+        if (pipeline.Admit(new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty, BothSides: interaction.BothSides)) is { } refused)
         {
             var text = refused is ChatReply.Notice notice ? notice.Text : labels.RateLimited;
             await RespondAsync(interaction, DiscordMessageRenderer.Notice(text, MessagePayload.Ephemeral), cancellationToken);
@@ -230,13 +224,6 @@ internal sealed class DiscordResponder(
         }
     }
 
-    // The pipeline is a core singleton; resolved on use so the adapter's options are validated before anything else is needed.
-    private ChatPipeline Pipeline()
-    {
-        using var scope = scopes.CreateScope();
-        return scope.ServiceProvider.GetRequiredService<ChatPipeline>();
-    }
-
     private Task RespondAsync(IncomingInteraction interaction, MessagePayload message, CancellationToken cancellationToken) =>
         rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Message(message), cancellationToken);
 
@@ -245,8 +232,6 @@ internal sealed class DiscordResponder(
     {
         var userKey = DiscordEvents.UserKey(message.AuthorId);
         Log.Question(logger, userKey, message.GuildId is null ? "a DM" : "guild " + message.GuildId);
-        using var scope = scopes.CreateScope();
-        var scopedPipeline = scope.ServiceProvider.GetRequiredService<ChatPipeline>();
 
         ChatReply reply;
         try
@@ -256,7 +241,7 @@ internal sealed class DiscordResponder(
             var typingTask = KeepTypingAsync(message.ChannelId, typing.Token);
             try
             {
-                reply = await scopedPipeline.AnswerAdmittedAsync(
+                reply = await pipeline.AnswerAdmittedAsync(
                     new IncomingQuestion(userKey, message.ConversationKey, message.Text, Platform: "discord", Chat: message.ChannelId), cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -291,7 +276,7 @@ internal sealed class DiscordResponder(
             // The first part replies to the question; the rest follow it in the channel, in order.
             var payload = i == 0 ? payloads[i] with { MessageReference = new MessageReference(message.Id) } : payloads[i];
             var sentId = await rest.CreateMessageAsync(message.ChannelId, payload, cancellationToken);
-            Remember(scope.ServiceProvider, reply, message.ConversationKey, sentId);
+            Remember(reply, message.ConversationKey, sentId);
         }
     }
 
@@ -317,14 +302,12 @@ internal sealed class DiscordResponder(
         var userKey = DiscordEvents.UserKey(interaction.UserId);
         Log.Question(logger, userKey, interaction.GuildId is null ? "a DM (/ask)" : "guild " + interaction.GuildId + " (/ask)");
         var conversation = DiscordEvents.AskConversation(interaction.ChannelId, interaction.UserId);
-        using var scope = scopes.CreateScope();
-        var scopedPipeline = scope.ServiceProvider.GetRequiredService<ChatPipeline>();
 
         ChatReply reply;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            reply = await scopedPipeline.AnswerAdmittedAsync(
+            reply = await pipeline.AnswerAdmittedAsync(
                 new IncomingQuestion(userKey, conversation, interaction.Question ?? string.Empty, BothSides: interaction.BothSides, Platform: "discord", Chat: interaction.ChannelId), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -347,11 +330,11 @@ internal sealed class DiscordResponder(
 
         // The deferred response becomes the first part; the rest are follow-up messages of the same interaction.
         var sentId = await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, payloads[0], cancellationToken);
-        Remember(scope.ServiceProvider, reply, conversation, sentId);
+        Remember(reply, conversation, sentId);
         foreach (var payload in payloads.Skip(1))
         {
             sentId = await rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, payload, cancellationToken);
-            Remember(scope.ServiceProvider, reply, conversation, sentId);
+            Remember(reply, conversation, sentId);
         }
 
         // A mention added by editing a message does not notify anyone, so the hand-over is a follow-up message of its own.
@@ -403,11 +386,11 @@ internal sealed class DiscordResponder(
     }
 
     // Replying to the bot's answer continues the same conversation.
-    private static void Remember(IServiceProvider services, ChatReply reply, string conversation, string? sentId)
+    private void Remember(ChatReply reply, string conversation, string? sentId)
     {
         if (reply is ChatReply.Answered && sentId is not null)
         {
-            services.GetRequiredService<ChatPipeline>().LinkReply(conversation, DiscordEvents.MessageConversation(sentId));
+            pipeline.LinkReply(conversation, DiscordEvents.MessageConversation(sentId));
         }
     }
 

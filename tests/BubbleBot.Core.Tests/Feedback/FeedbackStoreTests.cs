@@ -173,6 +173,45 @@ public sealed class FeedbackStoreTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task With_a_chat_platform_the_schema_is_made_and_retention_applied_at_start()
+    {
+        var seeded = new SqliteFeedbackStore(DbPath);
+        await seeded.InitializeAsync(CancellationToken.None);
+        await seeded.WriteAsync([Question("old", "old", AnswerKind.Refused) with { At = Now.AddDays(-91) }, Question("new", "new", AnswerKind.Refused)], [], CancellationToken.None);
+        var recorder = new FeedbackRecorder(seeded, Options.Create(new FeedbackOptions { RetentionDays = 90 }), new FakeTimeProvider(Now),
+            NullLogger<FeedbackRecorder>.Instance, [new BubbleBot.Core.Health.ChatPlatform("Telegram")]);
+
+        await recorder.StartAsync(CancellationToken.None);
+        try
+        {
+            // The flush marker is read only once the start-up work is done.
+            await recorder.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal("new", Assert.Single((await seeded.ReadAsync(DateTimeOffset.UnixEpoch, CancellationToken.None)).Questions).Id);
+        }
+        finally
+        {
+            await recorder.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_chat_platform_the_store_is_left_alone_at_start()
+    {
+        var recorder = new FeedbackRecorder(new SqliteFeedbackStore(DbPath), Options.Create(new FeedbackOptions()), TimeProvider.System, NullLogger<FeedbackRecorder>.Instance, []);
+
+        await recorder.StartAsync(CancellationToken.None);
+        try
+        {
+            await recorder.FlushAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.False(File.Exists(DbPath));
+        }
+        finally
+        {
+            await recorder.StopAsync(CancellationToken.None);
+        }
+    }
+
     private static QuestionRecord Question(string id, string text, AnswerKind kind, params CitedPassage[] citations) =>
         new(id, Now, "telegram", "4242", "hash-" + id, "English", text, kind, citations);
 
