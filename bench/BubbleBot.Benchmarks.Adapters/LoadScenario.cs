@@ -78,30 +78,12 @@ internal static class LoadScenario
     private static async Task<Result> DiscordAsync(Answer answer)
     {
         await using var fake = await FakeDiscord.StartAsync();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Corpus:Path"] = TestHosts.CorpusPath,
-            ["Discord:Token"] = BotHarness.Token,
-            ["Discord:ApiBaseUrl"] = fake.ApiBaseUrl,
-            ["RateLimit:PerUserPerMinute"] = "1000",
-        });
-        builder.Logging.ClearProviders();
-        builder.AddBubbleBotCore();
-        builder.AddDiscord();
-        TestHosts.Answers(async (_, ct) =>
+        var (host, connection) = await DiscordBenchHost.StartAsync(fake, TestHosts.Answers(async (_, ct) =>
         {
             await Task.Delay(AnswerDelay, ct);
             return answer;
-        })(builder.Services);
-        using var host = builder.Build();
-        await host.StartAsync();
-
-        var connection = await fake.NextConnectionAsync();
-        await connection.SendHelloAsync(3_600_000);
-        await connection.ReceiveAsync(2);
-        await connection.SendReadyAsync(1, resumeUrl: fake.ResumeUrl);
-        await connection.SyncAsync();
+        }));
+        using var disposeHost = host;
 
         using var memory = new HeapSampler();
         var start = Stopwatch.GetTimestamp();

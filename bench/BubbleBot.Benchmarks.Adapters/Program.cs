@@ -123,31 +123,8 @@ async Task<Samples> MeasureDiscordAsync()
 {
     await using var fake = await FakeDiscord.StartAsync();
 
-    // The real adapter over the real core (as BotHarness builds it), but with the system clock — this is a benchmark,
-    // not a test — and the constant answer instead of the retriever.
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-    {
-        ["Corpus:Path"] = TestHosts.CorpusPath,
-        ["Discord:Token"] = BotHarness.Token,
-        ["Discord:ApiBaseUrl"] = fake.ApiBaseUrl,
-        ["RateLimit:PerUserPerMinute"] = "1000",
-    });
-    builder.Logging.ClearProviders();
-    builder.Logging.SetMinimumLevel(LogLevel.Debug);
-    builder.AddBubbleBotCore();
-    builder.AddDiscord();
-    TestHosts.Answers((_, _) => Task.FromResult(answer))(builder.Services);
-    using var host = builder.Build();
-    await host.StartAsync();
-
-    // Hello with a heartbeat interval far longer than the run, so no heartbeat (which the fake would not acknowledge)
-    // falls inside it; then Identify → READY, and a heartbeat round trip to know READY has been processed.
-    var connection = await fake.NextConnectionAsync();
-    await connection.SendHelloAsync(3_600_000);
-    await connection.ReceiveAsync(2);
-    await connection.SendReadyAsync(1, resumeUrl: fake.ResumeUrl);
-    await connection.SyncAsync();
+    var (host, connection) = await DiscordBenchHost.StartAsync(fake, TestHosts.Answers((_, _) => Task.FromResult(answer)), LogLevel.Debug);
+    using var disposeHost = host;
     await fake.NextRequestAsync("PUT", "/applications/");
 
     var typingPath = $"/channels/{FakeIds.Channel}/typing";
