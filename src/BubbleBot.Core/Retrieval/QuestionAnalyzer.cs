@@ -228,17 +228,22 @@ public sealed partial class QuestionAnalyzer
             for (var at = 0; at + length <= folded.Length; at++)
             {
                 var window = folded.AsSpan(at, length);
-                if (!AllHan(window) || IsKnownWordAt(folded, at, length))
+                if (!AllHan(window))
                 {
                     continue;
                 }
 
+                // The dictionary lookup (under jieba's lock) only for a window that is near a name at all.
                 foreach (var term in group)
                 {
                     if (OneCharacterApart(window, term))
                     {
-                        corrected ??= folded.ToCharArray();
-                        term.CopyTo(corrected.AsSpan(at));
+                        if (!IsKnownWordAt(folded, at, length))
+                        {
+                            corrected ??= folded.ToCharArray();
+                            term.CopyTo(corrected.AsSpan(at));
+                        }
+
                         break;
                     }
                 }
