@@ -85,10 +85,21 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         var best = sentences.Select(s => Quotes.AnswerScore(question, article.Body[s.Start..s.End])).DefaultIfEmpty(0).Max();
         if (sentences.Count > 0 && Quotes.IsQuestion(article.Body[sentences[^1].Start..sentences[^1].End]))
         {
-            foreach (var reply in Following(chunk).Take(1).SelectMany(c => Quotes.SentencesOf(article, c)))
+            // The replies answer what the question turn asked: they share the turn's coverage. A reply that asks
+            // back ("不知道，多少钱？") passes the question on to the next turn.
+            var asked = question.CoverageOf(article.Body[chunk.Start..chunk.End]) / 2;
+            foreach (var turn in Following(chunk))
             {
-                // The reply answers what the question turn asked: it shares the turn's coverage.
-                best = Math.Max(best, Quotes.AnswerScore(question, article.Body[reply.Start..reply.End]) + question.CoverageOf(article.Body[chunk.Start..chunk.End]) / 2);
+                var replies = Quotes.SentencesOf(article, turn);
+                foreach (var reply in replies)
+                {
+                    best = Math.Max(best, Quotes.AnswerScore(question, article.Body[reply.Start..reply.End]) + asked);
+                }
+
+                if (replies.Count == 0 || !Quotes.IsQuestion(article.Body[replies[^1].Start..replies[^1].End]))
+                {
+                    break;
+                }
             }
         }
 
@@ -104,7 +115,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         {
             RelevanceVerdict.Injection => labels.Injection,
             RelevanceVerdict.AbsentSubject when question.AbsentSubjects.Count > 0 =>
-                string.Format(CultureInfo.InvariantCulture, labels.AbsentSubject, string.Join(language == AnswerLanguage.English ? ", " : "、", question.AbsentSubjects)),
+                string.Format(CultureInfo.InvariantCulture, labels.AbsentSubject, JoinNames(question.AbsentSubjects, language)),
             RelevanceVerdict.NoAnswerOfThatKind => labels.NoAnswerOfThatKind,
             _ => labels.NoAnswer,
         };
@@ -112,6 +123,9 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         var text = $"{reason}\n{labels.CoveredTopics}\n{string.Join('\n', titles)}";
         return new Answer(question.Text, text, NoAnswer: true, [], language);
     }
+
+    private static string JoinNames(IEnumerable<string> names, AnswerLanguage language) =>
+        string.Join(language == AnswerLanguage.English ? ", " : "、", names);
 
     private static List<Chunk> SelectPassages(IReadOnlyList<RetrievalHit> hits)
     {
@@ -140,7 +154,11 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     private Answer Compose(QuestionAnalysis question, List<Chunk> passages)
     {
         var language = question.Language;
-        var builder = new AnswerBuilder(question, AnswerLabels.For(language).Intro);
+        var labels = AnswerLabels.For(language);
+        var intro = question.AbsentSubjects.Count == 0
+            ? labels.Intro
+            : string.Format(CultureInfo.InvariantCulture, labels.AbsentSubject, JoinNames(question.AbsentSubjects, language)) + (language == AnswerLanguage.English ? " " : string.Empty) + labels.Intro;
+        var builder = new AnswerBuilder(question, intro);
         var quoted = new List<QuoteSpan>();
         foreach (var chunk in passages)
         {
@@ -227,7 +245,6 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     private string? SpeakerAt(Article article, int offset) =>
         chunks.ChunksOf(article.Id).FirstOrDefault(c => c.Start <= offset && offset < c.End)?.Speaker;
 
-    /// <summary>The passages after <paramref name="chunk"/> in its article (the next turns of a transcript).</summary>
     /// <summary>The transcript speaker named last in the question: "陆飞说……，索隆是怎么调侃他的？" asks for 索隆's reply.</summary>
     private string? ReplyBy(QuestionAnalysis question, Chunk chunk)
     {
@@ -248,8 +265,9 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             .FirstOrDefault();
     }
 
+    /// <summary>The turns after <paramref name="chunk"/> in a transcript (none for prose).</summary>
     private IReadOnlyList<Chunk> Following(Chunk chunk) =>
-        chunk.Speaker is null ? [] : [.. chunks.ChunksOf(chunk.DocId).Skip(chunk.Index + 1).Take(3)];
+        chunk.Speaker is null ? [] : [.. chunks.ChunksOf(chunk.DocId).Skip(chunk.Index + 1).Take(RelevanceJudge.ReplyTurns)];
 
     /// <summary>Builds the answer text and its numbered citations, one quote per line.</summary>
     private sealed class AnswerBuilder(QuestionAnalysis question, string intro)

@@ -25,9 +25,6 @@ public static partial class Quotes
     /// <summary>The sentence after the best one is added while both together stay this short.</summary>
     private const int ContextQuoteLength = 200;
 
-    /// <summary>Turns after a transcript's question that may hold its answer.</summary>
-    private const int ReplyTurns = 3;
-
     [GeneratedRegex(@"^\W*(?:所以|因此|因而|于是|於是|那么|那麼|so\b|therefore|that's why)", RegexOptions.IgnoreCase)]
     private static partial Regex Conclusion();
 
@@ -103,7 +100,7 @@ public static partial class Quotes
         {
             // The quote ends by asking (or lacks the figure asked for): the answer follows, in later sentences of this
             // passage, then in the next turns of a transcript.
-            var later = sentences.Skip(last + 1).Concat(following.Take(ReplyTurns).SelectMany(c => SentencesOf(article, c)));
+            var later = sentences.Skip(last + 1).Concat(following.Take(RelevanceJudge.ReplyTurns).SelectMany(c => SentencesOf(article, c)));
             foreach (var next in later)
             {
                 if (length + Length(next) > MaxPassageQuoteLength)

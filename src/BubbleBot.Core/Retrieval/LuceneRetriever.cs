@@ -133,10 +133,13 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     /// A question that names its source ("the MIT piece", "那个直播") is about that source, so a passage of it covering
     /// this much of the question, or holding one of its specific words, answers it even in the asker's own words.
     /// </summary>
-    public const double NamedArticleMinCoverage = 0.25;
+    public const double NamedArticleMinCoverage = 0.15;
 
     /// <summary>Share of the question a sentence holding the figure (with the sentence before it) must cover.</summary>
     public const double MinAnswerSentenceCoverage = 0.3;
+
+    /// <summary>Transcript turns after a question turn that may hold its answer.</summary>
+    public const int ReplyTurns = 3;
 
     public RelevanceVerdict Judge(QuestionAnalysis question, IReadOnlyList<Candidate> candidates)
     {
@@ -156,7 +159,9 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
             return question.AbsentSubjects.Count > 0 ? RelevanceVerdict.AbsentSubject : RelevanceVerdict.NotCovered;
         }
 
-        if (question.AbsentSubjects.Count > 0 && best.Coverage < CoverageDespiteAbsentName)
+        // Beside a name the articles discuss, an absent one is a detail ("OpenAI 同 Google 比，點解易爆煲?"); the answer
+        // says it is not mentioned and quotes what is.
+        if (question.AbsentSubjects.Count > 0 && best.Coverage < CoverageDespiteAbsentName && !question.Plan.NamesPresent(question.Plan.TermsOf(best.Chunk.Text)))
         {
             return RelevanceVerdict.AbsentSubject;
         }
@@ -168,7 +173,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
             && (best.Coverage >= CoverageFloor(question) || candidates.Max(c => c.Evidence) >= MinEvidence);
         if (!namesItsSource && (best.Coverage < CoverageFloor(question) || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence))
         {
-            return RelevanceVerdict.NotCovered;
+            return question.AbsentSubjects.Count > 0 ? RelevanceVerdict.AbsentSubject : RelevanceVerdict.NotCovered;
         }
 
         if (AnswerShapes.IsRequired(question.AnswerType) && !HoldsRequiredAnswer(question, candidates))
@@ -192,9 +197,12 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     private bool HoldsRequiredAnswer(QuestionAnalysis question, IReadOnlyList<Candidate> candidates)
     {
         var plan = question.Plan;
+        var asksAboutNames = plan.Units.Any(u => u.InFocus && u.IsName && u.InCorpus);
         foreach (var candidate in candidates.Where(c => c.Coverage >= CoverageFloor(question)))
         {
             var text = candidate.Chunk.Text;
+            var terms = plan.TermsOf(text);
+            var namesInPassage = plan.NamesPresent(terms);
             var sentences = Sentences.Split(text, 0, text.Length);
             for (var i = 0; i < sentences.Count; i++)
             {
@@ -205,17 +213,21 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
                 }
 
                 var window = plan.TermsOf(i > 0 ? text[sentences[i - 1]] + sentence : sentence);
-                // An asker who names the source vouches that it holds the figure; only its wording may differ.
-                if (plan.Coverage(window, focusOnly: true) >= MinAnswerSentenceCoverage && (question.NamedArticleIds.Count > 0 || plan.MentionsWhatIsAsked(window)))
+                // An asker who names the source vouches that it holds the figure; only its wording may differ. Otherwise
+                // the figure must be about the named subject ("how much did Anthropic raise?" is not answered by
+                // OpenAI's round) and about what is asked of it.
+                if (plan.Coverage(window, focusOnly: true) >= MinAnswerSentenceCoverage
+                    && (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(window)))
                 {
                     return true;
                 }
             }
 
-            var article = index.ChunksOf(candidate.Chunk.DocId);
-            var next = candidate.Chunk.Index + 1;
+            // The reply to a question turn may come a turn or two later ("不知道，多少钱？" — "一天要烧掉70万美金。"), if
+            // the turn asks about the subject and what is asked of it.
             var asks = text.TrimEnd().EndsWith('？') || text.TrimEnd().EndsWith('?');
-            if (asks && next < article.Count && AnswerShapes.HasRequired(article[next].Text, question.AnswerType))
+            if (asks && candidate.Chunk.Speaker is not null && (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(terms))
+                && index.ChunksOf(candidate.Chunk.DocId).Skip(candidate.Chunk.Index + 1).Take(ReplyTurns).Any(c => AnswerShapes.HasRequired(c.Text, question.AnswerType)))
             {
                 return true;
             }

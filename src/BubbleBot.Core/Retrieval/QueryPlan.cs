@@ -46,6 +46,9 @@ internal sealed record Alternative(string[] Terms, double Credit = 1.0)
 /// <param name="IsSubject">A noun, name, figure or English term: something a question can be about (not a verb like "不吃").</param>
 internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alternative> Alternatives, double Specificity, bool IsName, bool InCorpus, bool InFocus = true, bool IsSubject = true)
 {
+    /// <summary>A word of the language's dictionary, not a run the segmenter guessed ("图里" from "那张图里").</summary>
+    public bool IsKnownWord { get; init; } = true;
+
     /// <summary>A specific word of the question: rare in the corpus, or a name it lacks (not the asker's own wording).</summary>
     public bool IsSpecific => InFocus && Specificity >= QueryPlan.SpecificThreshold && (InCorpus || IsName);
 
@@ -104,15 +107,19 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
     /// </summary>
     public bool MentionsWhatIsAsked(IReadOnlySet<string> terms)
     {
-        var asked = Units.Where(u => u.InFocus && !u.IsName && u.InCorpus && u.Specificity >= AttributeSpecificity).ToList();
+        var asked = Units.Where(u => u.InFocus && !u.IsName && u.InCorpus && u.IsSubject && u.Specificity >= AttributeSpecificity).ToList();
         if (asked.Any(u => u.CreditFrom(terms) > 0))
         {
             return true;
         }
 
         // An absent verb is the asker's wording ("烧光" for "耗尽"); an absent noun ("净利润") is what the articles lack.
-        return asked.Count == 0 && !Units.Any(u => u.InFocus && !u.IsName && !u.InCorpus && u.IsSubject);
+        return asked.Count == 0 && !Units.Any(u => u.InFocus && !u.IsName && !u.InCorpus && u.IsSubject && u.IsKnownWord);
     }
+
+    /// <summary>True when <paramref name="terms"/> hold one of the names the question asks about that the articles do mention.</summary>
+    public bool NamesPresent(IReadOnlySet<string> terms) =>
+        Units.Any(u => u.InFocus && u.IsName && u.InCorpus && u.CreditFrom(terms) >= 1);
 
     /// <summary>
     /// Below this a word is one of the whole debate's ("AI", "泡沫") or a lone character, not what a question asks about.

@@ -333,11 +333,19 @@ public sealed partial class QuestionAnalyzer
 
                 var specificity = inCorpus ? Specificity(frequencies.Where(f => f > 0).Min()) : 1.0;
                 // A new word the segmenter glued to a particle ("俾人", "咁仲有边") is the asker's phrasing, not a name.
-                var isName = owner._segmenter.IsName(word) && !word.Text.Any(c => owner._vocabulary.Stopwords.Contains(c.ToString()));
+                // A two-character word neither jieba nor the articles know is more often a mis-cut ("钱建") or a typo
+                // ("索龙") than a name.
+                var isName = owner._segmenter.IsName(word) && !word.Text.Any(c => owner._vocabulary.Stopwords.Contains(c.ToString()))
+                    && (inCorpus || word.Text.Length > 2 || !owner._segmenter.IsUnknown(word.Text));
                 var label = original.Substring(start + word.Start, word.Text.Length);
-                var isSubject = word.PartOfSpeech.StartsWith('n') || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j";
+                // A word tagged as a name but not taken for one ("图里" in "那张图里") is no subject either.
+                var isSubject = isName || word.PartOfSpeech.StartsWith('n') && (inCorpus || !ChineseSegmenter.IsNameTag(word.PartOfSpeech))
+                    || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j";
                 var weight = WeightOf(specificity, inCorpus, isName);
-                Add(new QueryUnit(label, factor * weight, [new Alternative(bigrams) { AllowsPartial = bigrams.Length >= 3 }], specificity, isName, inCorpus, IsSubject: isSubject), factor);
+                Add(new QueryUnit(label, factor * weight, [new Alternative(bigrams) { AllowsPartial = bigrams.Length >= 3 }], specificity, isName, inCorpus, IsSubject: isSubject)
+                {
+                    IsKnownWord = !owner._segmenter.IsUnknown(word.Text),
+                }, factor);
             }
         }
 
@@ -428,8 +436,9 @@ public sealed partial class QuestionAnalyzer
                 return true;
             }
 
-            // A lowercase word the dictionary renders only with words new to jieba ("bitcoin" → 比特币) names a thing.
-            return renderings.Count > 0 && renderings.All(r => r.Length > 1 && owner._segmenter.IsUnknown(ScriptFolder.Fold(r)));
+            // A lowercase word the dictionary renders only with words new to jieba ("bitcoin" → 比特币) names a thing,
+            // and so does one no dictionary renders that the Chinese articles keep in Latin letters ("anthropic").
+            return renderings.Count > 0 ? renderings.All(r => r.Length > 1 && owner._segmenter.IsUnknown(ScriptFolder.Fold(r))) : word.Length > 2 && InCorpus(word.ToLowerInvariant());
         }
 
         /// <summary>Renderings of the word or, when none of those occurs in the corpus, of its base forms ("companies" → "company").</summary>

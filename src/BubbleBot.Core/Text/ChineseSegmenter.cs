@@ -82,6 +82,9 @@ public sealed class ChineseSegmenter
         _ => false,
     };
 
+    /// <summary>jieba's tags for names of people, places, organisations and other proper nouns.</summary>
+    public static bool IsNameTag(string partOfSpeech) => partOfSpeech is "nr" or "nrt" or "nrfg" or "ns" or "nt" or "nz";
+
     /// <summary>The corpus's own names and terms (user dictionary and aliases), folded.</summary>
     public IReadOnlyCollection<string> CorpusTerms => _corpusTerms;
 

@@ -1,3 +1,4 @@
+using BubbleBot.Core.Answering;
 using BubbleBot.Core.Corpus;
 
 namespace BubbleBot.Core.Tests.Answering;
@@ -13,6 +14,26 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
         Assert.False(answer.NoAnswer);
         Assert.Contains(answer.Citations, c => c.Quote.Contains("70万美金", StringComparison.Ordinal));
         Assert.Contains("陆飞：", answer.Text);
+    }
+
+    [Fact]
+    public async Task A_figure_two_turns_after_the_question_turn_answers_it()
+    {
+        // The host asks, a guest asks back ("不知道，多少钱？"), and only the next turn gives the figure.
+        var answer = await core.AskAsync("OpenAI 一日淨係答用戶問題要使幾多錢？");
+
+        Assert.False(answer.NoAnswer);
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("70万美金", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_name_the_articles_lack_beside_one_they_discuss_is_said_to_be_missing_and_the_rest_is_answered()
+    {
+        var answer = await core.AskAsync("OpenAI 同 Mistral 比，邊個估值高啲？");
+
+        Assert.False(answer.NoAnswer);
+        Assert.NotEmpty(answer.Citations);
+        Assert.StartsWith(string.Format(System.Globalization.CultureInfo.InvariantCulture, AnswerLabels.Traditional.AbsentSubject, "Mistral"), answer.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -132,12 +132,30 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("这篇文章讨论的范畴是什么？", "范畴")]
     [InlineData("is the 500B pledge even real?", "500B")]
     [InlineData("有冇人俾人呃咗錢？", "俾人")]
+    [InlineData("Meta准备砸多少钱建机房？", "钱建")]
     public void A_common_word_a_figure_or_a_particle_pair_is_not_an_absent_name(string question, string notAName)
     {
         var analysis = core.Analyzer.Analyze(question);
 
         Assert.DoesNotContain(analysis.Plan.Units, u => u.Label == notAName && u.IsName);
         Assert.DoesNotContain(notAName, analysis.AbsentSubjects);
+    }
+
+    [Fact]
+    public void A_lowercase_word_the_chinese_articles_keep_in_latin_letters_is_a_name()
+    {
+        var analysis = core.Analyzer.Analyze("how much cash does coreweave have on hand?");
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "coreweave" && u.IsName && u.InCorpus);
+    }
+
+    [Fact]
+    public async Task A_figure_about_another_company_does_not_answer_a_question_about_a_named_one()
+    {
+        // The articles give OpenAI's record round, not what Anthropic raised.
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("how much did Anthropic raise in its biggest funding round?"), 3, CancellationToken.None);
+
+        Assert.False(result.Answerable);
     }
 
     [Fact]
