@@ -16,10 +16,11 @@ namespace BubbleBot.Telegram.Receiving;
 /// the update is confirmed and deleted once it was handled (answered, told "busy", given up after its time limit, or
 /// apologised for at shutdown); what is left at start is replayed, deduplicated by <c>update_id</c>.
 /// <para>
-/// Why a journal rather than "answer the webhook only after handling": Telegram holds a chat's next update until the
-/// previous one is acknowledged and gives up on a webhook request that takes too long, so holding the response for up
-/// to <c>Telegram:UpdateTimeoutSeconds</c> would bring back the head-of-line stalls and add redeliveries. A journal
-/// keeps acknowledging fast and makes the acknowledgement honest.
+/// Why a journal rather than "answer the webhook only after handling": holding the response for up to
+/// <c>Telegram:UpdateTimeoutSeconds</c> would tie each of Telegram's webhook connections (<c>max_connections</c>, 40 by
+/// default) to one answer, so a few slow answers would stall every chat again, and a request Telegram abandons as too
+/// slow comes back as a redelivery. (Polling has the same problem with the offset.) A journal keeps acknowledging fast
+/// and makes the acknowledgement honest.
 /// </para>
 /// <para>
 /// Availability comes before durability: a write that fails (disk full, read-only folder) is logged (2034) and the

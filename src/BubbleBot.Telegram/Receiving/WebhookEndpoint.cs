@@ -62,8 +62,8 @@ internal static class WebhookEndpoint
         }
 
         // 200 once the update is accepted into the bounded dispatcher (admission done, work queued) and, with
-        // Storage:DataPath, recorded in the update journal, not once answered: Telegram holds a chat's next update until
-        // this one is acknowledged, and a crash after the 200 is covered by the journal's replay. Any non-2xx makes
+        // Storage:DataPath, recorded in the update journal, not once answered: holding the response would tie one of
+        // Telegram's few webhook connections to each answer; a crash after the 200 is covered by the journal's replay. Any non-2xx makes
         // Telegram deliver the update again later, so when there is no room the answer says "later" instead of
         // acknowledging an update the bot cannot take. A redelivery of an accepted update is recognised as a repeat.
         switch (services.GetRequiredService<UpdateDispatcher>().Accept(update))
