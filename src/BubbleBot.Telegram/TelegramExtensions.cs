@@ -57,6 +57,7 @@ public static class TelegramExtensions
         services.AddSingleton<TelegramAdmission>();
         services.AddSingleton<UpdateJournal>();
         services.AddSingleton<UpdateDispatcher>();
+        services.AddSingleton<IHealthContributor, TelegramHealthFigures>();
         services.AddChatAdapter(PollingService.AdapterName);
         services.AddScoped<UpdateHandler>();
 

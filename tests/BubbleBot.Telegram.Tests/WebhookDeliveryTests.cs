@@ -71,6 +71,11 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
             Assert.Equal(TimeSpan.FromSeconds(WebhookEndpoint.RetryAfterSeconds), r.RetryAfter);
         });
 
+        // /healthz shows the full queue beside the adapter's state.
+        var figures = app.Services.GetServices<BubbleBot.Core.Health.IHealthContributor>().Single(c => c.Adapter == "Telegram").Figures();
+        Assert.Equal(capacity, figures["pending_updates"]);
+        Assert.Equal(capacity, figures["max_pending_updates"]);
+
         // Telegram re-sends what was not acknowledged; here each round waits for an answer to finish (room), not a timer.
         release.SetResult();
         var waiting = updates.Where(u => refused.Any(r => r.UpdateId == u["update_id"]!.GetValue<int>())).ToList();
