@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 namespace BubbleBot.Telegram.Tests;
 
 /// <summary>
-/// Webhook delivery: an update is acknowledged (200) only when it was taken and journaled; what cannot be taken gets a
+/// Delivery, mostly through the webhook: an update is acknowledged (200) only when it was taken and journaled; what cannot be taken gets a
 /// non-2xx so Telegram delivers it again; what was acknowledged survives a crash and is answered after the restart.
 /// The test plays Telegram's part: it posts to the real endpoint on 127.0.0.1 and re-sends whatever was not acknowledged.
 /// </summary>
@@ -138,6 +138,35 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         _apps.Remove(restarted);
         await restarted.StopAsync().WaitAsync(Bound);
         await restarted.DisposeAsync();
+        Assert.Empty(Unfinished());
+    }
+
+    /// <summary>Polling confirms an update (the offset) once accepted, so the journal covers it the same way.</summary>
+    [Fact]
+    public async Task Polling_an_update_confirmed_by_the_offset_survives_a_crash_and_is_answered_after_the_restart()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource<Answer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var crashing = await TestHosts.StartPollingAsync(
+            Api,
+            WithJournal,
+            TestHosts.Answers((_, _) =>
+            {
+                started.TrySetResult();
+                return never.Task;
+            }));
+        Api.Deliver(Updates.Private(900, 10, "Why do some people say AI is a bubble?"));
+        await started.Task.WaitAsync(Bound);
+
+        // Telegram has forgotten it: a later getUpdates carried the offset past it.
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 901), "offset past the update");
+        crashing.Dispose();
+        Assert.Empty(Api.CallsOf("sendMessage"));
+
+        using var restarted = await TestHosts.StartPollingAsync(Api, WithJournal);
+        var answer = Assert.Single(await Api.WaitForMessagesAsync(Updates.PrivateChat, 1));
+        Assert.Equal(10, answer.ReplyTo);
+        await restarted.StopAsync().WaitAsync(Bound);
         Assert.Empty(Unfinished());
     }
 
