@@ -182,8 +182,15 @@ internal sealed class UpdateDispatcher(
         {
             // Outside the lock: file I/O must not hold up other chats' acceptance. A failed write is logged (2034) and
             // the update is still taken: answering matters more than surviving a crash.
-            journal.Add(update);
-            recorded.SetResult();
+            try
+            {
+                journal.Add(update);
+            }
+            finally
+            {
+                // Whatever happened to the write, the chat's queue must not wait on it forever.
+                recorded.SetResult();
+            }
         }
 
         return Acceptance.Accepted;
