@@ -71,9 +71,10 @@ internal sealed class UpdateJournal : IDisposable
             return false;
         }
 
-        var body = JsonSerializer.Serialize(update, JsonBotAPI.Options);
         return Run(update.Id, connection =>
         {
+            var body = JsonSerializer.Serialize(update, JsonBotAPI.Options);
+
             // A redelivery of an update already journaled keeps the first row (and its attempt count).
             using var insert = connection.CreateCommand();
             insert.CommandText = "INSERT OR IGNORE INTO updates (update_id, body, attempts) VALUES ($id, $body, 0);";
@@ -196,7 +197,7 @@ internal sealed class UpdateJournal : IDisposable
                 action(_connection ??= Open());
                 return true;
             }
-            catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException or JsonException or NotSupportedException)
             {
                 _connection?.Dispose();
                 _connection = null;
