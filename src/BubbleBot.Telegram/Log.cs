@@ -35,7 +35,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2027, Level = LogLevel.Information, Message = "Chat {OldChatId} became supergroup {NewChatId}; sending the reply there")]
     public static partial void ChatMigrated(ILogger logger, long oldChatId, long newChatId);
 
-    [LoggerMessage(EventId = 2028, Level = LogLevel.Warning, Message = "Telegram webhook update {UpdateId} not accepted (no room yet, or still starting); answered 503 so Telegram delivers it again")]
+    [LoggerMessage(EventId = 2028, Level = LogLevel.Warning, Message = "Telegram webhook update {UpdateId} not accepted (no room, still starting, or stopping); answered 503 so Telegram delivers it again")]
     public static partial void WebhookFull(ILogger logger, int updateId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Telegram update {UpdateId} failed; it is skipped and the loop goes on")]
@@ -91,4 +91,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2032, Level = LogLevel.Error, Message = "The feedback report for /report could not be read")]
     public static partial void ReportFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2033, Level = LogLevel.Warning, Message = "Telegram webhook update {UpdateId}: chat {ChatId} already has the most updates queued that one chat may have; answered 429 so Telegram delivers it again later")]
+    public static partial void WebhookChatFull(ILogger logger, int updateId, long chatId);
+
+    [LoggerMessage(EventId = 2034, Level = LogLevel.Warning, Message = "Telegram update journal {Path} could not be written (update {UpdateId}); the update is handled, but a crash before its answer would lose it")]
+    public static partial void JournalFailed(ILogger logger, Exception exception, int updateId, string path);
+
+    [LoggerMessage(EventId = 2035, Level = LogLevel.Warning, Message = "Telegram update {UpdateId} was left unfinished by {Attempts} earlier run(s) (or cannot be read); it is dropped from the journal, not replayed")]
+    public static partial void JournalGaveUp(ILogger logger, int updateId, int attempts);
+
+    [LoggerMessage(EventId = 2036, Level = LogLevel.Information, Message = "Replaying {Count} Telegram update(s) accepted but not finished before the last stop")]
+    public static partial void Replaying(ILogger logger, int count);
 }

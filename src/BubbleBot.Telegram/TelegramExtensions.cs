@@ -1,5 +1,6 @@
 using BubbleBot.Core.Health;
 using BubbleBot.Core.Chat;
+using BubbleBot.Core.Configuration;
 using BubbleBot.Telegram.Client;
 using BubbleBot.Telegram.Configuration;
 using BubbleBot.Telegram.Handling;
@@ -36,6 +37,7 @@ public static class TelegramExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => DataPaths.ForProgram());
 
         services.AddHttpClient(TelegramApi.HttpClientName)
             .ConfigureHttpClient((provider, http) =>
@@ -53,7 +55,9 @@ public static class TelegramExtensions
         services.AddSingleton<BotIdentityProvider>();
         services.AddSingleton<CommandMenu>();
         services.AddSingleton<TelegramAdmission>();
+        services.AddSingleton<UpdateJournal>();
         services.AddSingleton<UpdateDispatcher>();
+        services.AddSingleton<IHealthContributor, TelegramHealthFigures>();
         services.AddChatAdapter(PollingService.AdapterName);
         services.AddScoped<UpdateHandler>();
 

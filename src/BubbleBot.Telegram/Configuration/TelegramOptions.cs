@@ -61,6 +61,14 @@ public sealed class TelegramOptions : IValidatableObject
     [Range(1, 3600, ErrorMessage = "Telegram:UpdateTimeoutSeconds must be between 1 and 3600.")]
     public double UpdateTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Updates accepted and not yet handled, across all chats (<c>Telegram:MaxPendingUpdates</c>). Beyond it nothing is
+    /// acknowledged: polling leaves the offset where it is, the webhook answers 503 with Retry-After, and Telegram keeps
+    /// or re-sends the rest. Bounds the memory (and, with a journal, the file) a burst can take.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "Telegram:MaxPendingUpdates must be between 1 and 100000.")]
+    public int MaxPendingUpdates { get; set; } = 1024;
+
     /// <summary>First wait after a network or server error (<c>Telegram:RetryInitialDelaySeconds</c>); it doubles up to the maximum.</summary>
     [Range(0.01, 3600, ErrorMessage = "Telegram:RetryInitialDelaySeconds must be between 0.01 and 3600.")]
     public double RetryInitialDelaySeconds { get; set; } = 1;

@@ -15,7 +15,8 @@ namespace BubbleBot.Telegram.Receiving;
 /// Long polling with our own getUpdates loop rather than the library's StartReceiving (which asks for more only after
 /// its handler returned): every received update is handed to <see cref="UpdateDispatcher"/>, which admits it and
 /// answers it in the background. The offset moves past an update as soon as the dispatcher accepted it, so one slow
-/// chat never holds back the others; while the dispatcher is full the offset stays and Telegram keeps the rest.
+/// chat never holds back the others (the update journal, with <c>Storage:DataPath</c>, keeps what was confirmed but not
+/// finished across a crash); while the dispatcher is full the offset stays and Telegram keeps the rest.
 /// Start-up (deleteWebhook, getMe) is retried with back-off for as long as it takes, except when Telegram says the
 /// token is wrong (401/404): then the adapter reports a permanent failure.
 /// </summary>
@@ -51,6 +52,8 @@ internal sealed class PollingService(
             return;
         }
 
+        // Before the first poll: what the last run confirmed but did not finish (the journal) comes first.
+        dispatcher.ReplayJournal();
         await menu.RegisterAsync(stoppingToken).ConfigureAwait(false);
 
         var failures = 0;
@@ -76,11 +79,19 @@ internal sealed class PollingService(
                 var full = false;
                 foreach (var update in updates)
                 {
-                    if (dispatcher.Accept(update) == Acceptance.Full)
+                    var accepted = dispatcher.Accept(update);
+                    if (accepted == Acceptance.Full)
                     {
                         // Not acknowledged: this update and the ones after it are fetched again once there is room.
                         full = true;
                         break;
+                    }
+
+                    if (accepted == Acceptance.ChatFull)
+                    {
+                        // One chat flooding past the per-user limits (many users in one group): holding the offset for
+                        // it would hold every chat, so the excess is dropped, logged.
+                        Log.ChatQueueFull(logger, update.Message?.Chat.Id ?? 0, update.Id);
                     }
 
                     _offset.Received(update.Id);

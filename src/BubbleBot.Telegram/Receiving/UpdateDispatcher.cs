@@ -11,35 +11,43 @@ namespace BubbleBot.Telegram.Receiving;
 /// <summary>What became of an update handed to <see cref="UpdateDispatcher.Accept"/>.</summary>
 internal enum Acceptance
 {
-    /// <summary>Taken (possibly needing nothing): it may be acknowledged to Telegram.</summary>
+    /// <summary>Taken (possibly needing nothing) and, with a journal, recorded: it may be acknowledged to Telegram.</summary>
     Accepted,
 
     /// <summary>Seen before: acknowledge it, do nothing.</summary>
     Duplicate,
 
-    /// <summary>No room (or the bot does not know who it is yet): do not acknowledge; Telegram delivers it again.</summary>
+    /// <summary>No room (or the bot does not know who it is yet, or it is stopping): do not acknowledge; Telegram delivers it again.</summary>
     Full,
+
+    /// <summary>
+    /// Its chat already has <see cref="UpdateDispatcher.MaxPerChat"/> updates queued (one chat flooding past the per-user
+    /// limits). Not taken: the webhook answers 429 so Telegram delivers it later; polling drops it with a warning (2025),
+    /// since holding the offset for one chat would hold every chat.
+    /// </summary>
+    ChatFull,
 }
 
 /// <summary>
 /// Takes updates from polling or the webhook. Admission happens on arrival (<see cref="TelegramAdmission"/>), then the
 /// work is queued per chat: one chat's updates one after the other, different chats concurrently, answers in the shared
-/// bounded <see cref="AnsweringStage"/>. The dispatcher itself is bounded (<see cref="MaxPending"/> updates, and
-/// <see cref="MaxPerChat"/> per chat), so a burst cannot start unbounded work. An update is acknowledged once
-/// accepted here, not once answered: one stuck chat never holds back the others (the trade-off, documented in
-/// docs/telegram.md: a crash loses accepted updates still in flight; a graceful stop drains them).
-/// Each update's handling is limited to <c>Telegram:UpdateTimeoutSeconds</c>.
+/// bounded <see cref="AnsweringStage"/>. The dispatcher itself is bounded (<c>Telegram:MaxPendingUpdates</c> updates,
+/// and <see cref="MaxPerChat"/> per chat), so a burst cannot start unbounded work. An update is acknowledged once
+/// accepted here, not once answered, so one stuck chat never holds back the others; what makes that acknowledgement
+/// honest is the <see cref="UpdateJournal"/> (with <c>Storage:DataPath</c>): an update with work is journaled before
+/// <see cref="Accept"/> returns and removed once handled, and a restart replays what is left. A graceful stop drains
+/// the accepted work. Each update's handling is limited to <c>Telegram:UpdateTimeoutSeconds</c>.
 /// </summary>
 internal sealed class UpdateDispatcher(
     IServiceScopeFactory scopes,
     TelegramAdmission admission,
     BotIdentityProvider identity,
     AnsweringStage stage,
+    UpdateJournal journal,
     IOptions<TelegramOptions> options,
     TimeProvider time,
     ILogger<UpdateDispatcher> logger) : IDisposable
 {
-    public const int MaxPending = 1024;
     public const int MaxPerChat = 32;
     private const int RememberedIds = 4096;
     private const long VoteLane = long.MinValue;
@@ -50,9 +58,22 @@ internal sealed class UpdateDispatcher(
     private readonly HashSet<int> _seen = [];
     private readonly Queue<int> _seenOrder = new();
     private TaskCompletionSource _progress = NewSignal();
+    private bool _closing;
 
     // Cancelled only when the host's shutdown timeout runs out while answers are still in flight.
     private readonly CancellationTokenSource _abort = new();
+
+    /// <summary>Updates accepted and not yet handled.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
 
     /// <summary>Completes when any update finishes after this call (polling waits on it while full).</summary>
     public Task NextProgress()
@@ -63,49 +84,116 @@ internal sealed class UpdateDispatcher(
         }
     }
 
-    public Acceptance Accept(Update update)
+    public Acceptance Accept(Update update) => Accept(update, replayed: false);
+
+    /// <summary>
+    /// Hands the updates a previous run accepted but did not finish (the journal) to the queue again. Called once the
+    /// bot knows who it is, before polling starts; a webhook redelivery of the same update, before or after, is a
+    /// repeat. Returns how many were taken.
+    /// </summary>
+    public int ReplayJournal()
+    {
+        var unfinished = journal.TakeUnfinished();
+        if (unfinished.Count == 0)
+        {
+            return 0;
+        }
+
+        Log.Replaying(logger, unfinished.Count);
+        var taken = 0;
+        foreach (var update in unfinished)
+        {
+            // Full: it stays journaled for the next start (only possible when MaxPendingUpdates was lowered).
+            var result = Accept(update, replayed: true);
+            if (result is Acceptance.Accepted)
+            {
+                taken++;
+            }
+            else if (result is Acceptance.ChatFull)
+            {
+                journal.Remove(update.Id);
+            }
+        }
+
+        return taken;
+    }
+
+    private Acceptance Accept(Update update, bool replayed)
     {
         if (identity.Known is not { } bot)
         {
             return Acceptance.Full;
         }
 
+        TaskCompletionSource? recorded = null;
+        var needsNothing = false;
         lock (_gate)
         {
+            if (_closing)
+            {
+                return Acceptance.Full;
+            }
+
             if (_seen.Contains(update.Id))
             {
                 Log.DuplicateUpdate(logger, update.Id);
                 return Acceptance.Duplicate;
             }
 
-            if (_inFlight.Count >= MaxPending)
+            if (_inFlight.Count >= options.Value.MaxPendingUpdates)
             {
                 return Acceptance.Full;
             }
 
-            Remember(update.Id);
             // Votes take their own lane: a button press is answered at once, not after the chat's pending answers.
             var key = update.CallbackQuery is not null ? VoteLane : update.Message?.Chat.Id ?? 0;
             var chat = _chats.GetValueOrDefault(key);
             if (chat.Count >= MaxPerChat)
             {
-                // One chat flooding past the per-user limits (many users in one group): the excess is dropped, logged.
-                Log.ChatQueueFull(logger, key, update.Id);
-                return Acceptance.Accepted;
+                // Not remembered: a webhook redelivery of it must be taken, not taken for a repeat.
+                return Acceptance.ChatFull;
             }
 
-            if (admission.Admit(update, bot) is not { } work)
+            Remember(update.Id);
+            if (admission.Admit(update, bot) is { } work)
             {
-                return Acceptance.Accepted;
+                // With a journal the work waits until the update is recorded, so its removal can never come first.
+                recorded = journal.Enabled && !replayed ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+                var journaled = recorded?.Task ?? Task.CompletedTask;
+                var previous = chat.Tail ?? Task.CompletedTask;
+                var task = Task.Run(() => RunAfterAsync(journaled, previous, update.Id, work));
+                _chats[key] = (task, chat.Count + 1);
+                _inFlight.Add(task);
+                _ = task.ContinueWith(done => Forget(key, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
-
-            var previous = chat.Tail ?? Task.CompletedTask;
-            var task = Task.Run(() => RunAfterAsync(previous, update.Id, work));
-            _chats[key] = (task, chat.Count + 1);
-            _inFlight.Add(task);
-            _ = task.ContinueWith(done => Forget(key, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            return Acceptance.Accepted;
+            else
+            {
+                needsNothing = true;
+            }
         }
+
+        if (needsNothing && replayed)
+        {
+            // Replayed, and admission now finds nothing to do (e.g. the chat left the allow-list): done with it.
+            journal.Remove(update.Id);
+        }
+
+        if (recorded is not null)
+        {
+            // Outside the lock: file I/O must not hold up other chats' acceptance. A failed write is logged (2034) and
+            // the update is still taken: answering matters more than surviving a crash.
+            try
+            {
+                journal.Add(update);
+            }
+            finally
+            {
+                // Whatever happened to the write, the chat's queue must not wait on it forever.
+                recorded.SetResult();
+            }
+        }
+
+        return Acceptance.Accepted;
     }
 
     /// <summary>
@@ -118,6 +206,9 @@ internal sealed class UpdateDispatcher(
         Task[] pending;
         lock (_gate)
         {
+            // From now on nothing new is taken: a webhook update arriving during the drain is answered 503 and
+            // delivered again to the next run, rather than accepted into a stage that no longer admits.
+            _closing = true;
             pending = [.. _inFlight];
         }
 
@@ -141,10 +232,11 @@ internal sealed class UpdateDispatcher(
 
     public void Dispose() => _abort.Dispose();
 
-    private async Task RunAfterAsync(Task previous, int updateId, TelegramWork work)
+    private async Task RunAfterAsync(Task journaled, Task previous, int updateId, TelegramWork work)
     {
         try
         {
+            await journaled.ConfigureAwait(false);
             await previous.ConfigureAwait(false);
             if (work is TelegramWork.Question question)
             {
@@ -163,6 +255,13 @@ internal sealed class UpdateDispatcher(
             if (work is TelegramWork.Question question)
             {
                 question.Ticket.Dispose();
+            }
+
+            // Handled (answered, told "busy", given up after its time limit, apologised for at the drain deadline): it
+            // need not survive a crash any more. Cut off by the host's shutdown timeout, it stays for the next start.
+            if (!_abort.IsCancellationRequested)
+            {
+                journal.Remove(updateId);
             }
         }
     }

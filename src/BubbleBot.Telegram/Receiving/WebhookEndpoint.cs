@@ -11,10 +11,16 @@ using Telegram.Bot.Types;
 
 namespace BubbleBot.Telegram.Receiving;
 
-/// <summary>Accepts Telegram's webhook POSTs: checks the secret header, admits the update into the bounded dispatcher, then answers 200.</summary>
+/// <summary>
+/// Accepts Telegram's webhook POSTs: checks the secret header, admits the update into the bounded dispatcher (which
+/// journals it), then answers 200; 503 or 429 with Retry-After when it cannot be taken now.
+/// </summary>
 internal static class WebhookEndpoint
 {
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+
+    /// <summary>The Retry-After of a 503 (no room, starting or stopping) or a 429 (the chat's queue is full).</summary>
+    public const int RetryAfterSeconds = 2;
 
     public static string PathOf(TelegramOptions options) => new Uri(options.WebhookUrl!, UriKind.Absolute).AbsolutePath;
 
@@ -55,18 +61,35 @@ internal static class WebhookEndpoint
             return;
         }
 
-        // Acknowledged once accepted into the bounded dispatcher (admission done, work queued), not once answered:
-        // Telegram waits for the 200 before sending this chat's next update. When there is no room (or the bot is still
-        // starting) the answer is 503 and Telegram delivers the update again later, so nothing acknowledged is dropped
-        // for lack of room. A redelivery of an accepted update is recognised as a repeat.
-        if (services.GetRequiredService<UpdateDispatcher>().Accept(update) == Acceptance.Full)
+        // 200 once the update is accepted into the bounded dispatcher (admission done, work queued) and, with
+        // Storage:DataPath, recorded in the update journal, not once answered: holding the response would tie one of
+        // Telegram's few webhook connections to each answer; a crash after the 200 is covered by the journal's replay. Any non-2xx makes
+        // Telegram deliver the update again later, so when there is no room the answer says "later" instead of
+        // acknowledging an update the bot cannot take. A redelivery of an accepted update is recognised as a repeat.
+        switch (services.GetRequiredService<UpdateDispatcher>().Accept(update))
         {
-            Log.WebhookFull(logger, update.Id);
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return;
+            case Acceptance.Full:
+                Log.WebhookFull(logger, update.Id);
+                Later(context.Response, StatusCodes.Status503ServiceUnavailable);
+                return;
+            case Acceptance.ChatFull:
+                Log.WebhookChatFull(logger, update.Id, update.Message?.Chat.Id ?? 0);
+                Later(context.Response, StatusCodes.Status429TooManyRequests);
+                return;
+            default:
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                return;
         }
+    }
 
-        context.Response.StatusCode = StatusCodes.Status200OK;
+    /// <summary>
+    /// Telegram re-sends on any non-2xx on its own schedule; Retry-After is for proxies and other senders that honour
+    /// it. Short, because room comes back as soon as a few answers finish.
+    /// </summary>
+    private static void Later(HttpResponse response, int status)
+    {
+        response.StatusCode = status;
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Constant-time comparison; hashing first keeps even the secret's length from leaking through timing.</summary>

@@ -10,7 +10,10 @@ using Telegram.Bot.Types.Enums;
 
 namespace BubbleBot.Telegram.Receiving;
 
-/// <summary>Webhook mode: registers the webhook with its secret at start, and lets queued answers finish at stop.</summary>
+/// <summary>
+/// Webhook mode: registers the webhook with its secret at start, replays the journal, and at stop refuses new updates
+/// (503, so Telegram re-sends them to the next run) while the accepted ones finish.
+/// </summary>
 internal sealed class WebhookService(
     TelegramApi api,
     UpdateDispatcher dispatcher,
@@ -52,6 +55,8 @@ internal sealed class WebhookService(
             stoppingToken).ConfigureAwait(false);
         if (ready)
         {
+            // Updates acknowledged by the last run but not finished (the journal); redeliveries of them are repeats.
+            dispatcher.ReplayJournal();
             await menu.RegisterAsync(stoppingToken).ConfigureAwait(false);
         }
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BubbleBot.Core.Chat;
 using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Health;
 using Microsoft.AspNetCore.Builder;
@@ -45,7 +46,7 @@ public static class BotDefaults
 
         builder.Services.AddHealthChecks()
             .AddCheck<CorpusHealthCheck>("corpus")
-            .AddCheck<ContributorsHealthCheck>("adapters");
+            .AddCheck<AdaptersHealthCheck>("adapters");
         return builder;
     }
 
@@ -91,21 +92,57 @@ internal sealed class CorpusHealthCheck(CorpusSnapshots snapshots) : IHealthChec
     }
 }
 
-/// <summary>Every registered <see cref="IHealthContributor"/> (adapters), healthy when all of them are.</summary>
-internal sealed class ContributorsHealthCheck(IEnumerable<IHealthContributor> contributors, IEnumerable<ChatPlatform> platforms) : IHealthCheck
+/// <summary>
+/// Every configured chat adapter as <see cref="AdapterHealth"/> holds it (the one source of adapter state, shared with
+/// the watchdog that ends the process when all have failed), with any figures its <see cref="IHealthContributor"/>
+/// adds. Unhealthy (503) when an adapter has failed permanently: it needs a configuration change, even while another
+/// platform still serves. Degraded (still 200) while one is starting or reconnecting: it is expected to come back.
+/// </summary>
+internal sealed class AdaptersHealthCheck(
+    IEnumerable<IHealthContributor> contributors,
+    IEnumerable<ChatPlatform> platforms,
+    AdapterHealth? health = null) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var reports = contributors.Select(c => (c.Name, State: c.Report())).ToList();
         var data = new Dictionary<string, object> { ["platforms"] = platforms.Select(p => p.Name).ToArray() };
-        foreach (var (name, state) in reports)
+        var states = health?.Snapshot ?? [];
+        if (states.Count == 0)
         {
-            data[name] = new { healthy = state.Healthy, description = state.Description, data = state.Data };
+            return Task.FromResult(HealthCheckResult.Healthy("no chat platform configured (console chat)", data));
         }
 
-        var unhealthy = reports.Where(r => !r.State.Healthy).Select(r => r.Name).ToList();
-        return Task.FromResult(unhealthy.Count == 0
-            ? HealthCheckResult.Healthy(reports.Count == 0 ? "no adapter reports a state" : "all adapters healthy", data)
-            : HealthCheckResult.Unhealthy("unhealthy: " + string.Join(", ", unhealthy), data: data));
+        var figures = contributors.ToLookup(c => c.Adapter, StringComparer.Ordinal);
+        foreach (var status in states)
+        {
+            var entry = new Dictionary<string, object?> { ["state"] = Name(status.State), ["reason"] = status.Reason };
+            foreach (var contributor in figures[status.Adapter])
+            {
+                foreach (var (key, value) in contributor.Figures())
+                {
+                    entry[key] = value;
+                }
+            }
+
+            data[status.Adapter] = entry;
+        }
+
+        var description = string.Join("; ", states.Select(s => $"{s.Adapter}: {Name(s.State)}"));
+        HealthCheckResult result = states.Any(s => s.State == AdapterState.FailedPermanently)
+            ? HealthCheckResult.Unhealthy(description, data: data)
+            : states.All(s => s.State == AdapterState.Connected)
+                ? HealthCheckResult.Healthy(description, data)
+                : HealthCheckResult.Degraded(description, data: data);
+        return Task.FromResult(result);
     }
+
+    /// <summary>The state as it appears in the JSON: <c>starting</c>, <c>connected</c>, <c>reconnecting</c>, <c>failed_permanently</c>.</summary>
+    internal static string Name(AdapterState state) => state switch
+    {
+        AdapterState.Starting => "starting",
+        AdapterState.Connected => "connected",
+        AdapterState.Reconnecting => "reconnecting",
+        AdapterState.FailedPermanently => "failed_permanently",
+        _ => state.ToString(),
+    };
 }

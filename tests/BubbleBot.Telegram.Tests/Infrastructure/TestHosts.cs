@@ -42,11 +42,15 @@ public static class TestHosts
     }
 
     /// <summary>A webhook bot: WebApplication on a free port with the endpoint mapped.</summary>
-    public static async Task<(WebApplication App, Uri BaseAddress)> StartWebhookAsync(FakeBotApi api, Action<IServiceCollection>? services = null)
+    public static async Task<(WebApplication App, Uri BaseAddress)> StartWebhookAsync(
+        FakeBotApi api,
+        Action<IServiceCollection>? services = null,
+        Action<Dictionary<string, string?>>? configure = null)
     {
         var settings = Settings(api);
         settings["Telegram:WebhookUrl"] = "https://bot.example.org/telegram/webhook";
         settings["Telegram:WebhookSecret"] = WebhookSecret;
+        configure?.Invoke(settings);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         Compose(builder, settings, services);
