@@ -55,11 +55,20 @@ public sealed partial class LuceneRetriever : IRetriever
         {
             Log.Verdict(_logger, verdict, candidates.Select(c => c.Coverage).DefaultIfEmpty(0).Max(), candidates.Select(c => c.Evidence).DefaultIfEmpty(0).Max());
         }
-        var hits = verdict == RelevanceVerdict.Answerable
-            ? candidates.Where(c => c.Coverage >= _judge.CoverageFloor(question) || question.AsksForGist || question.Intent == QuestionIntent.Sides)
-                .OrderByDescending(c => c.Score).Take(top).Select(c => new RetrievalHit(c.Chunk, c.Score)).ToList()
-            : [];
+        var hits = verdict == RelevanceVerdict.Answerable ? Hits(question, candidates, top) : [];
         return new RetrievalResult(question, hits, verdict);
+    }
+
+    /// <summary>
+    /// The passages covering enough of the question, best first; when the verdict rests on specific evidence rather
+    /// than coverage (a question naming its source in its own words), the best-scoring passages.
+    /// </summary>
+    private List<RetrievalHit> Hits(QuestionAnalysis question, List<Candidate> candidates, int top)
+    {
+        var everyPassage = question.AsksForGist || question.Intent == QuestionIntent.Sides;
+        var covering = candidates.Where(c => everyPassage || c.Coverage >= _judge.CoverageFloor(question)
+            || c.Evidence >= RelevanceJudge.StrongEvidence && c.Coverage >= RelevanceJudge.MinCoverageWithStrongEvidence).ToList();
+        return [.. (covering.Count > 0 ? covering : candidates).OrderByDescending(c => c.Score).Take(top).Select(c => new RetrievalHit(c.Chunk, c.Score))];
     }
 
     private List<Candidate> Candidates(QuestionAnalysis question, int count)
@@ -126,6 +135,12 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     /// <summary>At least one specific word of the question fully present (see <see cref="QueryPlan.Evidence"/>).</summary>
     public const double MinEvidence = 0.7;
 
+    /// <summary>More than one specific word of the question in one passage (see <see cref="QueryPlan.Evidence"/>).</summary>
+    public const double StrongEvidence = 1.3;
+
+    /// <summary>The coverage a passage with <see cref="StrongEvidence"/> needs.</summary>
+    public const double MinCoverageWithStrongEvidence = 0.2;
+
     /// <summary>A question about a name the articles never mention is answered only if its other content is almost all there.</summary>
     public const double CoverageDespiteAbsentName = 0.75;
 
@@ -133,7 +148,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     /// A question that names its source ("the MIT piece", "那个直播") is about that source, so a passage of it covering
     /// this much of the question, or holding one of its specific words, answers it even in the asker's own words.
     /// </summary>
-    public const double NamedArticleMinCoverage = 0.15;
+    public const double NamedArticleMinCoverage = 0.1;
 
     /// <summary>Share of the question a sentence holding the figure (with the sentence before it) must cover.</summary>
     public const double MinAnswerSentenceCoverage = 0.3;
@@ -171,7 +186,10 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
         var asksSomethingSpecific = question.Plan.Units.Any(u => u.IsSpecific);
         var namesItsSource = question.NamedArticleIds.Count > 0
             && (best.Coverage >= CoverageFloor(question) || candidates.Max(c => c.Evidence) >= MinEvidence);
-        if (!namesItsSource && (best.Coverage < CoverageFloor(question) || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence))
+        // A long casual question dilutes coverage with the asker's own words; two of its specific words in one passage
+        // still show that passage is about it.
+        var stronglyEvidenced = candidates.Any(c => c.Evidence >= StrongEvidence && c.Coverage >= MinCoverageWithStrongEvidence);
+        if (!namesItsSource && !stronglyEvidenced && (best.Coverage < CoverageFloor(question) || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence))
         {
             return question.AbsentSubjects.Count > 0 ? RelevanceVerdict.AbsentSubject : RelevanceVerdict.NotCovered;
         }
