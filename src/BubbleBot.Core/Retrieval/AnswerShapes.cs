@@ -20,13 +20,17 @@ public static partial class AnswerShapes
     [GeneratedRegex(@"[A-Z][a-z]+|[\u4e00-\u9fff]{1,4}[·・][\u4e00-\u9fff]{1,6}|[(（][A-Z]")]
     private static partial Regex Name();
 
+    [GeneratedRegex(@"就像|好像|像是|如同|犹如|猶如|好比|比作|比喻|类似|類似|相当于|相當於|仿佛|彷彿|宛如|似足|\b(?:like|as if|akin to|compared? to|reminiscent)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Likeness();
+
     /// <summary>True when <paramref name="text"/> (folded or not) could answer a question of <paramref name="type"/>.</summary>
     public static bool Fits(string text, AnswerType type) =>
         type.HasFlag(AnswerType.Amount) && Figure().IsMatch(text)
         || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text)
         || type.HasFlag(AnswerType.Reason) && Reason().IsMatch(text)
         || (type.HasFlag(AnswerType.Person) || type.HasFlag(AnswerType.Place)) && Name().IsMatch(text)
-        || type.HasFlag(AnswerType.YesNo) && Verdict().IsMatch(Text.ScriptFolder.Fold(text));
+        || type.HasFlag(AnswerType.YesNo) && Verdict().IsMatch(Text.ScriptFolder.Fold(text))
+        || type.HasFlag(AnswerType.Comparison) && Likeness().IsMatch(text);
 
     /// <summary>Amounts and dates must be in the text to answer at all; other types only make a sentence a better answer.</summary>
     public static bool IsRequired(AnswerType type) => type.HasFlag(AnswerType.Amount) || type.HasFlag(AnswerType.Time);

@@ -15,6 +15,12 @@ public sealed partial class LuceneRetriever : IRetriever
     /// <summary>How many BM25 candidates are re-ranked by coverage.</summary>
     internal const int CandidatePool = 24;
 
+    /// <summary>
+    /// Share of a candidate's score from BM25 (relative to the best); the rest is its coverage of the question, which
+    /// weighs rare words the same however long the passage and however often it repeats a common one.
+    /// </summary>
+    internal const double BM25Share = 0.2;
+
     private readonly CorpusIndex _index;
     private readonly QuestionAnalyzer _analyzer;
     private readonly RelevanceJudge _judge;
@@ -102,7 +108,7 @@ public sealed partial class LuceneRetriever : IRetriever
             var coverage = plan.Coverage(present[i], focusOnly: true);
             var evidence = plan.Evidence(present[i]);
             Log.Candidate(_logger, chunk.Id, found[i].Score, coverage, evidence);
-            candidates.Add(new Candidate(chunk, found[i].Score / best * (0.25 + (0.75 * plan.Coverage(present[i]))), coverage, evidence));
+            candidates.Add(new Candidate(chunk, (BM25Share * found[i].Score / best) + ((1 - BM25Share) * plan.Coverage(present[i])), coverage, evidence));
         }
 
         return candidates;

@@ -15,6 +15,9 @@ public enum AnswerType
     YesNo = 32,
     List = 64,
     Summary = 128,
+
+    /// <summary>What something is compared to ("他把它比作什么？", "what did he compare it to?").</summary>
+    Comparison = 256,
 }
 
 /// <summary>What the asker wants from the bot, beyond a passage that answers.</summary>

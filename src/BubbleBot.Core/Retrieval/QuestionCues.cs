@@ -95,6 +95,7 @@ public sealed class QuestionCues
                 "yesno" => AnswerType.YesNo,
                 "list" => AnswerType.List,
                 "summary" => AnswerType.Summary,
+                "comparison" => AnswerType.Comparison,
                 _ => AnswerType.Unknown,
             };
         }
