@@ -25,7 +25,7 @@ public static partial class Quotes
     /// <summary>The sentence after the best one is added while both together stay this short.</summary>
     private const int ContextQuoteLength = 200;
 
-    [GeneratedRegex(@"^\W*(?:所以|因此|因而|于是|於是|那么|那麼|so\b|therefore|that's why)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\W*(?:所以|因此|因而|于是|於是|那么|那麼|这就意味着|這就意味著|这意味着|這意味著|也就是说|也就是說|可见|可見|so\b|therefore|that's why|this means)", RegexOptions.IgnoreCase)]
     private static partial Regex Conclusion();
 
     [GeneratedRegex(@"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")]

@@ -14,10 +14,11 @@ public sealed record CorpusSources(
     string QuestionCuesFile,
     string UserDictionaryFile,
     string DictionaryFile,
-    string JiebaFolder)
+    string JiebaFolder,
+    string SynonymsFile)
 {
     /// <summary>The operator-editable data files whose change triggers a reload.</summary>
-    public IReadOnlyList<string> WatchedDataFiles => [VocabularyFile, StopwordsFile, QuestionCuesFile, UserDictionaryFile];
+    public IReadOnlyList<string> WatchedDataFiles => [VocabularyFile, StopwordsFile, QuestionCuesFile, UserDictionaryFile, SynonymsFile];
 
     public static CorpusSources From(DataPaths paths, CorpusOptions corpus, RetrievalOptions retrieval) => new(
         paths.Resolve(corpus.Path),
@@ -26,7 +27,8 @@ public sealed record CorpusSources(
         paths.Resolve(Path.Combine("data", "question-cues.tsv")),
         paths.Resolve(Path.Combine("data", "userdict.txt")),
         paths.Resolve(Path.Combine("data", "cedict", "en-zh.tsv.gz")),
-        Path.GetDirectoryName(paths.Resolve(Path.Combine("data", "jieba", "dict.txt")))!);
+        Path.GetDirectoryName(paths.Resolve(Path.Combine("data", "jieba", "dict.txt")))!,
+        paths.Resolve(Path.Combine("data", "synonyms.tsv")));
 }
 
 /// <summary>
@@ -60,9 +62,9 @@ public sealed class CorpusBuilder(
 
         var dataPath = persist && storage.Value.DataPath is { Length: > 0 } configured ? paths.ResolveWritable(configured) : null;
         var index = CorpusIndex.Build(articles, dataPath);
-        var vocabulary = QueryVocabulary.Load(sources.VocabularyFile, sources.StopwordsFile, sources.DictionaryFile);
+        var vocabulary = QueryVocabulary.Load(sources.VocabularyFile, sources.StopwordsFile, sources.DictionaryFile, sources.SynonymsFile);
         var cues = QuestionCues.Load(sources.QuestionCuesFile);
-        var segmenter = new ChineseSegmenter(sources.JiebaFolder, sources.UserDictionaryFile, SegmenterWords.AliasesOf(articles));
+        var segmenter = new ChineseSegmenter(sources.JiebaFolder, sources.UserDictionaryFile, SegmenterWords.AliasesOf(articles), vocabulary.SynonymWords);
         var analyzer = new QuestionAnalyzer(index, vocabulary, cues, segmenter);
         var retriever = new LuceneRetriever(index, analyzer, retrieval, loggers.CreateLogger<LuceneRetriever>());
         return new CorpusSnapshot(version, time.GetUtcNow(), new ArticleCatalog(articles), index, analyzer, retriever, vocabulary);

@@ -5,9 +5,10 @@ using BubbleBot.Core.Text;
 namespace BubbleBot.Core.Retrieval;
 
 /// <summary>
-/// What English questions are expanded with: the operator's bilingual vocabulary of the debate first, then the
-/// general CC-CEDICT index (data/cedict, CC BY-SA 4.0), plus the stop words that a question is made of.
-/// Chinese renderings are stored folded to Simplified.
+/// What questions are expanded with: for English, the operator's bilingual vocabulary of the debate first, then the
+/// general CC-CEDICT index (data/cedict, CC BY-SA 4.0); for Chinese, the groups of words that mean the same in the
+/// debate (<c>data/synonyms.tsv</c>: Cantonese and colloquial words beside the articles' written ones); plus the stop
+/// words that a question is made of. Chinese words are stored folded to Simplified.
 /// </summary>
 public sealed class QueryVocabulary
 {
@@ -15,12 +16,21 @@ public sealed class QueryVocabulary
 
     private readonly Dictionary<string, string[]> _curated;
     private readonly Lazy<Dictionary<string, string[]>> _dictionary;
+    private readonly Lazy<ILookup<string, string>> _phraseWords;
+    private readonly Dictionary<string, string[]> _synonyms;
 
-    public QueryVocabulary(Dictionary<string, string[]> curated, Func<Dictionary<string, string[]>> dictionary, IReadOnlySet<string> stopwords)
+    public QueryVocabulary(Dictionary<string, string[]> curated, Func<Dictionary<string, string[]>> dictionary, IReadOnlySet<string> stopwords, Dictionary<string, string[]>? synonyms = null)
     {
         _curated = curated;
         _dictionary = new Lazy<Dictionary<string, string[]>>(dictionary);
         Stopwords = stopwords;
+        // By first word only: "terracotta army" renders "terracotta"; "south australia" (南澳) must not render "australia".
+        _phraseWords = new Lazy<ILookup<string, string>>(() => _dictionary.Value
+            .Where(e => e.Key.Contains(' '))
+            .SelectMany(e => e.Value.Select(zh => (Word: e.Key[..e.Key.IndexOf(' ')], Chinese: zh)))
+            .Where(p => !stopwords.Contains(p.Word))
+            .ToLookup(p => p.Word, p => p.Chinese, StringComparer.Ordinal));
+        _synonyms = synonyms ?? [];
     }
 
     public IReadOnlySet<string> Stopwords { get; }
@@ -30,7 +40,7 @@ public sealed class QueryVocabulary
 
     private IReadOnlyList<string>? _singleWords;
 
-    public static QueryVocabulary Load(string vocabularyPath, string stopwordsPath, string? dictionaryPath)
+    public static QueryVocabulary Load(string vocabularyPath, string stopwordsPath, string? dictionaryPath, string? synonymsPath = null)
     {
         var curated = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var line in ReadDataLines(vocabularyPath))
@@ -53,11 +63,50 @@ public sealed class QueryVocabulary
             .SelectMany(line => line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
             .Select(w => ScriptFolder.Fold(w).ToLowerInvariant())
             .ToHashSet(StringComparer.Ordinal);
-        return new QueryVocabulary(curated, () => dictionaryPath is null ? [] : LoadDictionary(dictionaryPath), stopwords);
+        return new QueryVocabulary(curated, () => dictionaryPath is null ? [] : LoadDictionary(dictionaryPath), stopwords, LoadSynonyms(synonymsPath));
+    }
+
+    /// <summary>Every word of the synonym groups, so that the segmenter cuts a question's words the way the groups list them.</summary>
+    public IReadOnlyCollection<string> SynonymWords => _synonyms.Keys;
+
+    /// <summary>The other words of <paramref name="foldedWord"/>'s synonym groups (none when it is in no group).</summary>
+    public IReadOnlyList<string> SynonymsOf(string foldedWord) => _synonyms.TryGetValue(foldedWord, out var synonyms) ? synonyms : [];
+
+    /// <summary>Each word of a group (<c>a|b|c</c> per line) maps to the group's other words; a word in several groups to all of them.</summary>
+    private static Dictionary<string, string[]> LoadSynonyms(string? path)
+    {
+        var synonyms = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        if (path is null || !File.Exists(path))
+        {
+            return [];
+        }
+
+        foreach (var line in ReadDataLines(path))
+        {
+            var group = line.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(w => ScriptFolder.Fold(w).ToLowerInvariant())
+                .Where(w => w.Length > 1)
+                .Distinct()
+                .ToList();
+            foreach (var word in group)
+            {
+                if (!synonyms.TryGetValue(word, out var others))
+                {
+                    synonyms[word] = others = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                others.UnionWith(group.Where(w => w != word));
+            }
+        }
+
+        return synonyms.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
     }
 
     /// <summary>Warms the general dictionary off the request path.</summary>
-    public void Preload() => _ = _dictionary.Value;
+    public void Preload() => _ = _phraseWords.Value;
+
+    /// <summary>Chinese renderings of the general dictionary's multi-word entries that begin with <paramref name="word"/> ("terracotta army" for "terracotta").</summary>
+    public IEnumerable<string> RenderingsOfPhrasesWith(string word) => _phraseWords.Value[word].Distinct();
 
     /// <summary>Chinese renderings of an English word or phrase; curated entries win over the general dictionary.</summary>
     public IReadOnlyList<string> Renderings(string englishPhrase, out bool curated)

@@ -30,7 +30,15 @@ public sealed partial class QuestionAnalyzer
     /// <summary>Units carried over from the previous question of a conversation count for this share.</summary>
     private const double CarriedOverWeight = 0.7;
 
+    /// <summary>A synonym from <c>data/synonyms.tsv</c> is nearly as good as the word itself.</summary>
+    private const double SynonymCredit = 0.8;
+
     private const int MaxDictionaryRenderings = 4;
+
+    /// <summary>A rendering found through a longer dictionary entry the word is part of: weak, and only a few of them.</summary>
+    private const double GlossWordCredit = 0.4;
+    private const int MaxGlossWordRenderings = 2;
+    private const int MinGlossWordLength = 5;
     private const double DictionaryCredit = 0.5;
 
     private static readonly HashSet<string> Pronouns = new(["he", "she", "it", "they", "him", "her", "them", "this", "that", "他", "她", "它", "佢", "他们", "佢哋"], StringComparer.Ordinal);
@@ -317,9 +325,9 @@ public sealed partial class QuestionAnalyzer
                     continue;
                 }
 
-                var bigrams = Enumerable.Range(0, word.Text.Length - 1).Select(i => word.Text.Substring(i, 2)).ToArray();
+                var bigrams = Bigrams(word.Text);
                 var frequencies = bigrams.Select(_index.DocumentFrequency).ToArray();
-                var inCorpus = (double)frequencies.Count(f => f > 0) / bigrams.Length >= Alternative.MinPartialShare;
+                var ownInCorpus = (double)frequencies.Count(f => f > 0) / bigrams.Length >= Alternative.MinPartialShare;
                 foreach (var bigram in bigrams)
                 {
                     _query.Add([bigram], IndexFields.Text, factor);
@@ -331,7 +339,12 @@ public sealed partial class QuestionAnalyzer
                     _query.Add(bigrams, IndexFields.Text, factor);
                 }
 
-                var specificity = inCorpus ? Specificity(frequencies.Where(f => f > 0).Min()) : 1.0;
+                var alternatives = new List<Alternative> { new(bigrams) { AllowsPartial = bigrams.Length >= 3 } };
+                var synonymFrequency = AddSynonyms(word.Text, alternatives, factor);
+                var inCorpus = ownInCorpus || synonymFrequency > 0;
+                var specificity = ownInCorpus ? Specificity(frequencies.Where(f => f > 0).Min())
+                    : synonymFrequency > 0 ? Specificity(synonymFrequency)
+                    : 1.0;
                 // A new word the segmenter glued to a particle ("俾人", "咁仲有边") is the asker's phrasing, not a name.
                 // A two-character word neither jieba nor the articles know is more often a mis-cut ("钱建") or a typo
                 // ("索龙") than a name.
@@ -342,11 +355,37 @@ public sealed partial class QuestionAnalyzer
                 var isSubject = isName || word.PartOfSpeech.StartsWith('n') && (inCorpus || !ChineseSegmenter.IsNameTag(word.PartOfSpeech))
                     || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j";
                 var weight = WeightOf(specificity, inCorpus, isName);
-                Add(new QueryUnit(label, factor * weight, [new Alternative(bigrams) { AllowsPartial = bigrams.Length >= 3 }], specificity, isName, inCorpus, IsSubject: isSubject)
+                Add(new QueryUnit(label, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: isSubject)
                 {
                     IsKnownWord = !owner._segmenter.IsUnknown(word.Text),
                 }, factor);
             }
+        }
+
+        private static string[] Bigrams(string word) => [.. Enumerable.Range(0, word.Length - 1).Select(i => word.Substring(i, 2))];
+
+        /// <summary>
+        /// Adds the synonyms of <paramref name="word"/> that occur in the articles ("一日" → "一天", "执笠" → "倒闭") as
+        /// alternatives; returns the document frequency of the commonest, or 0 when none occurs.
+        /// </summary>
+        private int AddSynonyms(string word, List<Alternative> alternatives, double factor)
+        {
+            var commonest = 0;
+            foreach (var synonym in owner._vocabulary.SynonymsOf(word))
+            {
+                var bigrams = Bigrams(synonym);
+                var frequencies = bigrams.Select(_index.DocumentFrequency).ToArray();
+                if (frequencies.Any(f => f == 0))
+                {
+                    continue;
+                }
+
+                alternatives.Add(new Alternative(bigrams, SynonymCredit));
+                _query.Add(bigrams, IndexFields.Text, factor * SynonymCredit);
+                commonest = Math.Max(commonest, frequencies.Min());
+            }
+
+            return commonest;
         }
 
         public void AddLatin(string text, int start, int end, double factor)
@@ -390,6 +429,13 @@ public sealed partial class QuestionAnalyzer
                 }
 
                 AddRenderings(renderings, curated, alternatives, factor);
+                if (alternatives.All(a => a.Terms.Any(t => _index.DocumentFrequency(t) == 0)))
+                {
+                    // No rendering of the word itself is in the articles: a longer dictionary entry it is part of may
+                    // be ("terracotta" → "terracotta army" → 兵马俑), if only a few such words occur.
+                    AddGlossWordRenderings(word, alternatives, factor);
+                }
+
                 var commonest = alternatives.Select(a => a.Terms.Max(_index.DocumentFrequency)).Where(f => f > 0).DefaultIfEmpty(0).Max();
                 var inCorpus = commonest > 0;
                 var original = ApproximateOriginal(match);
@@ -555,6 +601,36 @@ public sealed partial class QuestionAnalyzer
                 {
                     break;
                 }
+            }
+        }
+
+        private void AddGlossWordRenderings(string word, List<Alternative> alternatives, double factor)
+        {
+            if (word.Length < MinGlossWordLength)
+            {
+                return;
+            }
+
+            var found = new List<string[]>();
+            foreach (var rendering in owner._vocabulary.RenderingsOfPhrasesWith(word))
+            {
+                var terms = _index.Analyzer.Analyze(rendering).Select(t => t.Term).ToArray();
+                if (terms.Length > 0 && terms.All(t => _index.DocumentFrequency(t) > 0) && found.Count <= MaxGlossWordRenderings)
+                {
+                    found.Add(terms);
+                }
+            }
+
+            // A word inside many entries ("army", "sign") says too little about which one is meant.
+            if (found.Count is 0 or > MaxGlossWordRenderings)
+            {
+                return;
+            }
+
+            foreach (var terms in found)
+            {
+                alternatives.Add(new Alternative(terms, GlossWordCredit));
+                _query.Add(terms, IndexFields.Text, factor * GlossWordCredit);
             }
         }
 

@@ -24,12 +24,12 @@ public sealed class ChineseSegmenter
 
     private readonly HashSet<string> _corpusTerms = new(StringComparer.Ordinal);
 
-    public ChineseSegmenter(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords)
+    public ChineseSegmenter(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords, IEnumerable<string>? commonWords = null)
     {
         Gate.EnterWriteLock();
         try
         {
-            _segmenter = Create(resourceFolder, userDictionaryPath, extraWords, _corpusTerms);
+            _segmenter = Create(resourceFolder, userDictionaryPath, extraWords, commonWords ?? [], _corpusTerms);
         }
         finally
         {
@@ -37,7 +37,7 @@ public sealed class ChineseSegmenter
         }
     }
 
-    private static PosSegmenter Create(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords, HashSet<string> corpusTerms)
+    private static PosSegmenter Create(string resourceFolder, string? userDictionaryPath, IEnumerable<string> extraWords, IEnumerable<string> commonWords, HashSet<string> corpusTerms)
     {
         ConfigManager.ConfigFileBaseDir = resourceFolder;
         var segmenter = new JiebaSegmenter();
@@ -64,6 +64,15 @@ public sealed class ChineseSegmenter
             corpusTerms.Add(word);
         }
 
+        foreach (var word in commonWords)
+        {
+            // Words jieba lacks, at a middling frequency: cut whole, but not preferred over the dictionary's own words.
+            if (!WordDictionary.Instance.ContainsWord(word))
+            {
+                segmenter.AddWord(word, CommonWordFrequency);
+            }
+        }
+
         return new PosSegmenter(segmenter);
     }
 
@@ -73,6 +82,8 @@ public sealed class ChineseSegmenter
     /// unknown-word model gave it.
     /// </summary>
     private const int MaxCommonPersonTagFrequency = 500;
+
+    private const int CommonWordFrequency = 300;
 
     /// <summary>Person, place, organisation or other proper noun: the subject of a question more than any other word.</summary>
     public bool IsName(Word word) => word.PartOfSpeech switch

@@ -27,6 +27,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_comparison_question_quotes_the_likeness()
+    {
+        var answer = await core.AskAsync("What did Mallaby liken dropping a model that knows you to?");
+
+        Assert.False(answer.NoAnswer);
+        Assert.Contains("离婚", answer.Citations[0].Quote, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_name_the_articles_lack_beside_one_they_discuss_is_said_to_be_missing_and_the_rest_is_answered()
     {
         var answer = await core.AskAsync("OpenAI 同 Mistral 比，邊個估值高啲？");

@@ -12,6 +12,8 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("Who compared the AI boom to the dot-com era?", AnswerType.Person)]
     [InlineData("What year did the dot-com bubble burst?", AnswerType.Time)]
     [InlineData("Did Altman admit it is a bubble?", AnswerType.YesNo)]
+    [InlineData("佢將而家嘅 AI 熱潮比作乜嘢？", AnswerType.Comparison)]
+    [InlineData("what did he compare the boom to?", AnswerType.Comparison)]
     public void Recognises_the_answer_type(string question, AnswerType expected)
     {
         Assert.True(core.Analyzer.Analyze(question).AnswerType.HasFlag(expected));
@@ -139,6 +141,25 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
 
         Assert.DoesNotContain(analysis.Plan.Units, u => u.Label == notAName && u.IsName);
         Assert.DoesNotContain(notAName, analysis.AbsentSubjects);
+    }
+
+    [Fact]
+    public void A_cantonese_word_matches_the_articles_written_synonym()
+    {
+        // The articles say 倒闭; data/synonyms.tsv lists 执笠 beside it.
+        var analysis = core.Analyzer.Analyze("如果 OpenAI 執笠，邊個會收購佢？");
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "執笠" && u.InCorpus);
+    }
+
+    [Fact]
+    public void An_english_word_found_only_opening_a_longer_dictionary_entry_is_rendered_by_it()
+    {
+        // CC-CEDICT has "terracotta army" (兵马俑, in the transcript) but no rendering of "terracotta" the articles use.
+        var analysis = core.Analyzer.Analyze("on the stream what did gpt read off the terracotta warriors sign?");
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "terracotta" && u.InCorpus);
+        Assert.Empty(analysis.AbsentSubjects);
     }
 
     [Fact]
