@@ -245,7 +245,10 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     private string? SpeakerAt(Article article, int offset) =>
         chunks.ChunksOf(article.Id).FirstOrDefault(c => c.Start <= offset && offset < c.End)?.Speaker;
 
-    /// <summary>The transcript speaker named last in the question: "陆飞说……，索隆是怎么调侃他的？" asks for 索隆's reply.</summary>
+    /// <summary>
+    /// The transcript speaker whose reply the question asks for: the one named last ("陆飞说……，索隆是怎么调侃他的？" asks
+    /// for 索隆's), or, for a question about a reply that names nobody, the next speaker.
+    /// </summary>
     private string? ReplyBy(QuestionAnalysis question, Chunk chunk)
     {
         if (chunk.Speaker is null)
@@ -254,7 +257,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         }
 
         var asked = ScriptFolder.Fold(question.Text);
-        return chunks.ChunksOf(chunk.DocId)
+        var named = chunks.ChunksOf(chunk.DocId)
             .Select(c => c.Speaker)
             .OfType<string>()
             .Distinct()
@@ -263,6 +266,9 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             .OrderByDescending(s => s.At)
             .Select(s => s.Speaker)
             .FirstOrDefault();
+
+        // "Who pushed back?" names nobody: the reply is the next turn by someone else.
+        return named ?? (question.AnswerType.HasFlag(AnswerType.Reply) ? Following(chunk).FirstOrDefault(c => c.Speaker != chunk.Speaker)?.Speaker : null);
     }
 
     /// <summary>The turns after <paramref name="chunk"/> in a transcript (none for prose).</summary>

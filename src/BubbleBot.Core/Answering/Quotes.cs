@@ -135,7 +135,19 @@ public static partial class Quotes
     }
 
     private static bool WantsMore(QuestionAnalysis question, string text) =>
-        IsQuestion(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
+        IsQuestion(text) || Announces(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
+
+    /// <summary>A sentence that announces what follows ("我想补充几个数学上的限制。", "There are two reasons:").</summary>
+    private static bool Announces(string text)
+    {
+        var trimmed = text.TrimEnd();
+        return trimmed.EndsWith('：') || trimmed.EndsWith(':') || trimmed.Length <= AnnouncementLength && Announcement().IsMatch(ScriptFolder.Fold(trimmed));
+    }
+
+    private const int AnnouncementLength = 40;
+
+    [GeneratedRegex(@"几个|几点|几方面|以下|如下|下面|这几|两点|三点|两个原因|三个原因|\b(?:several|the following|a few|two reasons|three reasons)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Announcement();
 
     /// <summary>A sentence that can end the search for the answer: not a question, and of the kind asked for (a figure, a yes or no).</summary>
     private static bool Answers(QuestionAnalysis question, string text) =>

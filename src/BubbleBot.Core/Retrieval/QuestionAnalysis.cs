@@ -18,6 +18,9 @@ public enum AnswerType
 
     /// <summary>What something is compared to ("他把它比作什么？", "what did he compare it to?").</summary>
     Comparison = 256,
+
+    /// <summary>How someone replied to what was said ("谁反驳了他？", "who pushed back?"): in a transcript, the next speaker's turn.</summary>
+    Reply = 512,
 }
 
 /// <summary>What the asker wants from the bot, beyond a passage that answers.</summary>

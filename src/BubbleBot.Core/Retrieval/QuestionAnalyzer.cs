@@ -35,7 +35,7 @@ public sealed partial class QuestionAnalyzer
 
     private const int MaxDictionaryRenderings = 4;
 
-    /// <summary>A rendering found through a longer dictionary entry the word is part of: weak, and only a few of them.</summary>
+    /// <summary>A rendering found through a rendering's stem or a longer dictionary entry: weak, and only a few of them.</summary>
     private const double GlossWordCredit = 0.4;
     private const int MaxGlossWordRenderings = 2;
     private const int MinGlossWordLength = 5;
@@ -431,9 +431,10 @@ public sealed partial class QuestionAnalyzer
                 AddRenderings(renderings, curated, alternatives, factor);
                 if (alternatives.All(a => a.Terms.Any(t => _index.DocumentFrequency(t) == 0)))
                 {
-                    // No rendering of the word itself is in the articles: a longer dictionary entry it is part of may
-                    // be ("terracotta" → "terracotta army" → 兵马俑), if only a few such words occur.
-                    AddGlossWordRenderings(word, alternatives, factor);
+                    // No rendering of the word itself is in the articles: the word a rendering is built on may be
+                    // ("breakthrough" → 突破点 → 突破), or a longer dictionary entry the word opens ("terracotta" →
+                    // "terracotta army" → 兵马俑), if only a few such words occur.
+                    AddIndirectRenderings(word, char.IsUpper(ApproximateOriginal(match)[0]) ? [] : renderings, alternatives, factor);
                 }
 
                 var commonest = alternatives.Select(a => a.Terms.Max(_index.DocumentFrequency)).Where(f => f > 0).DefaultIfEmpty(0).Max();
@@ -604,15 +605,21 @@ public sealed partial class QuestionAnalyzer
             }
         }
 
-        private void AddGlossWordRenderings(string word, List<Alternative> alternatives, double factor)
+        private void AddIndirectRenderings(string word, IReadOnlyList<string> renderings, List<Alternative> alternatives, double factor)
         {
             if (word.Length < MinGlossWordLength)
             {
                 return;
             }
 
+            // A three- or four-character rendering's first or last two characters, when they are a word of their own
+            // (not for a name, whose rendering is a transliteration: 澳大利亚 is not about 澳大).
+            var stems = renderings
+                .Where(r => r.Length is 3 or 4 && r.All(LanguageDetector.IsHan))
+                .SelectMany(r => new[] { r[..2], r[^2..] })
+                .Where(stem => !owner._segmenter.IsUnknown(stem) && !owner._vocabulary.Stopwords.Contains(stem));
             var found = new List<string[]>();
-            foreach (var rendering in owner._vocabulary.RenderingsOfPhrasesWith(word))
+            foreach (var rendering in stems.Concat(owner._vocabulary.RenderingsOfPhrasesWith(word)).Distinct())
             {
                 var terms = _index.Analyzer.Analyze(rendering).Select(t => t.Term).ToArray();
                 if (terms.Length > 0 && terms.All(t => _index.DocumentFrequency(t) > 0) && found.Count <= MaxGlossWordRenderings)

@@ -96,6 +96,7 @@ public sealed class QuestionCues
                 "list" => AnswerType.List,
                 "summary" => AnswerType.Summary,
                 "comparison" => AnswerType.Comparison,
+                "reply" => AnswerType.Reply,
                 _ => AnswerType.Unknown,
             };
         }

@@ -27,6 +27,23 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_sentence_announcing_a_list_is_quoted_with_what_it_announces()
+    {
+        var answer = await core.AskAsync("直播里大川说AI有哪几个数学上的限制？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("P不等于NP", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_question_about_a_reply_that_names_nobody_gets_the_next_speakers_turn()
+    {
+        var answer = await core.AskAsync("有观众说人脑和AI本质上区别没那么大，谁反驳了？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("高级的模式匹配器", StringComparison.Ordinal));
+        Assert.Contains("陆飞：", answer.Text);
+    }
+
+    [Fact]
     public async Task A_comparison_question_quotes_the_likeness()
     {
         var answer = await core.AskAsync("What did Mallaby liken dropping a model that knows you to?");

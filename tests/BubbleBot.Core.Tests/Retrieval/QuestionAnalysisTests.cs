@@ -14,6 +14,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("Did Altman admit it is a bubble?", AnswerType.YesNo)]
     [InlineData("佢將而家嘅 AI 熱潮比作乜嘢？", AnswerType.Comparison)]
     [InlineData("what did he compare the boom to?", AnswerType.Comparison)]
+    [InlineData("someone said AI is just autocomplete, who pushed back?", AnswerType.Reply)]
     public void Recognises_the_answer_type(string question, AnswerType expected)
     {
         Assert.True(core.Analyzer.Analyze(question).AnswerType.HasFlag(expected));
