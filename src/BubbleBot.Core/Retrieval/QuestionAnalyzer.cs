@@ -446,7 +446,8 @@ public sealed partial class QuestionAnalyzer
                 // A word found only through the general dictionary may be the wrong sense ("capital" → 资本).
                 var onlyByDictionary = !curated && alternatives.Where(a => a.Terms.All(t => _index.DocumentFrequency(t) > 0)).All(a => a.Credit < 1);
                 var weight = WeightOf(specificity, inCorpus, isName) * (onlyByDictionary && inCorpus ? 0.6 : 1);
-                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus), factor);
+                // A bare number ("50", "2021") is in many passages by chance: it counts for coverage, never as evidence.
+                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit)), factor);
             }
         }
 
