@@ -80,7 +80,7 @@ internal sealed partial class RetrievalWarmup(CorpusSnapshots snapshots, ILogger
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var snapshot = snapshots.Current;
-        snapshot.Vocabulary.Preload();
+        snapshot.Warm();
 
         // The first segmentation loads jieba's models; do it now rather than on the first question.
         snapshot.Analyzer.Analyze("AI 泡沫会破裂吗？");

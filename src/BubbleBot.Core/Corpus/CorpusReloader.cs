@@ -27,7 +27,7 @@ public sealed partial class CorpusReloader(CorpusSnapshots snapshots, CorpusBuil
                 next = await Task.Run(() =>
                 {
                     var snapshot = builder.Build(before.Version + 1, persist: false);
-                    snapshot.Vocabulary.Preload();
+                    snapshot.Warm();
                     return snapshot;
                 }, cancellationToken).ConfigureAwait(false);
             }

@@ -46,6 +46,13 @@ public sealed class CorpusSnapshot
     public ExtractiveAnswerService Answers { get; }
 
     internal QueryVocabulary Vocabulary { get; }
+
+    /// <summary>Loads what the first question would otherwise wait for: the general dictionary and the character counts.</summary>
+    internal void Warm()
+    {
+        Vocabulary.Preload();
+        Index.Preload();
+    }
 }
 
 /// <summary>

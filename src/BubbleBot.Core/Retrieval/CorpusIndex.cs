@@ -57,6 +57,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
         ReusedPersistedIndex = reused;
         _chunkOfDocument = ReadChunkNumbers(_reader);
         _chunksOfArticle = chunks.GroupBy(c => c.DocId).ToDictionary(g => g.Key, g => g.OrderBy(c => c.Index).ToArray());
+        _passagesWithCharacter = new Lazy<Dictionary<char, int>>(CountPassagesWithCharacter);
     }
 
     public IReadOnlyList<Article> Articles { get; }
@@ -70,9 +71,33 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
 
     internal IndexSearcher Searcher { get; }
 
-    /// <summary>Passages whose text or metadata holds the term: a rendering found only in a title still counts as present.</summary>
+    /// <summary>
+    /// Passages whose text or metadata holds the term: a rendering found only in a title still counts as present. A
+    /// single character (a unigram term, not indexed) is counted in the passages' folded text.
+    /// </summary>
     internal int DocumentFrequency(string term) =>
-        Math.Max(_reader.DocFreq(new Term(IndexFields.Text, term)), _reader.DocFreq(new Term(IndexFields.Meta, term)));
+        term.StartsWith(UnigramPrefix, StringComparison.Ordinal)
+            ? term.Length == UnigramPrefix.Length + 1 ? _passagesWithCharacter.Value.GetValueOrDefault(term[^1]) : 0
+            : Math.Max(_reader.DocFreq(new Term(IndexFields.Text, term)), _reader.DocFreq(new Term(IndexFields.Meta, term)));
+
+    private readonly Lazy<Dictionary<char, int>> _passagesWithCharacter;
+
+    /// <summary>Counts the passages holding each character now, off the request path.</summary>
+    internal void Preload() => _ = _passagesWithCharacter.Value;
+
+    private Dictionary<char, int> CountPassagesWithCharacter()
+    {
+        var counts = new Dictionary<char, int>();
+        foreach (var chunk in Chunks)
+        {
+            foreach (var c in Fold(chunk.Text).Where(LanguageDetector.IsHan).Distinct())
+            {
+                counts[c] = counts.GetValueOrDefault(c) + 1;
+            }
+        }
+
+        return counts;
+    }
 
     internal Chunk ChunkOf(int luceneDocument) => Chunks[_chunkOfDocument[luceneDocument]];
 

@@ -72,10 +72,15 @@ public sealed partial class LuceneRetriever : IRetriever
     private List<RetrievalHit> Hits(QuestionAnalysis question, List<Candidate> candidates, int top)
     {
         var everyPassage = question.AsksForGist || question.Intent == QuestionIntent.Sides;
-        var covering = candidates.Where(c => everyPassage || c.Coverage >= _judge.CoverageFloor(question)
-            || c.Evidence >= RelevanceJudge.StrongEvidence && c.Coverage >= RelevanceJudge.MinCoverageWithStrongEvidence).ToList();
+        var floor = _judge.CoverageFloor(question);
+        var covering = candidates.Where(c => everyPassage || c.Coverage >= floor
+            || c.Evidence >= RelevanceJudge.StrongEvidence && c.Coverage >= RelevanceJudge.MinCoverageWithStrongEvidence
+            || HoldsFigureAsked(question, c) && c.Coverage >= floor * RelevanceJudge.FigurePassageFloorShare).ToList();
         return [.. (covering.Count > 0 ? covering : candidates).OrderByDescending(c => c.Score).Take(top).Select(c => new RetrievalHit(c.Chunk, c.Score))];
     }
+
+    private static bool HoldsFigureAsked(QuestionAnalysis question, Candidate candidate) =>
+        AnswerShapes.IsRequired(question.AnswerType) && AnswerShapes.HasRequired(candidate.Chunk.Text, question.AnswerType);
 
     private List<Candidate> Candidates(QuestionAnalysis question, int count)
     {
@@ -159,6 +164,12 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     /// <summary>Share of the question a sentence holding the figure (with the sentence before it) must cover.</summary>
     public const double MinAnswerSentenceCoverage = 0.3;
 
+    /// <summary>
+    /// A passage with the figure or date asked for is considered at this share of the coverage floor: the turn saying
+    /// "他光每天就要烧掉70万美金" does not repeat "OpenAI".
+    /// </summary>
+    public const double FigurePassageFloorShare = 0.75;
+
     /// <summary>Transcript turns after a question turn that may hold its answer.</summary>
     public const int ReplyTurns = 3;
 
@@ -222,7 +233,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     {
         var plan = question.Plan;
         var asksAboutNames = plan.Units.Any(u => u.InFocus && u.IsName && u.InCorpus);
-        foreach (var candidate in candidates.Where(c => c.Coverage >= CoverageFloor(question)))
+        foreach (var candidate in candidates.Where(c => c.Coverage >= CoverageFloor(question) * FigurePassageFloorShare))
         {
             var text = candidate.Chunk.Text;
             var terms = plan.TermsOf(text);

@@ -42,6 +42,7 @@ public sealed partial class QuestionAnalyzer
     private const double DictionaryCredit = 0.5;
 
     private static readonly HashSet<string> Pronouns = new(["he", "she", "it", "they", "him", "her", "them", "this", "that", "他", "她", "它", "佢", "他们", "佢哋"], StringComparer.Ordinal);
+    private static readonly HashSet<string> EnglishQuestionWords = new(["what", "who", "whom", "whose", "which", "when", "where", "why", "how"], StringComparer.Ordinal);
     private static readonly HashSet<string> EnglishAuxiliaries = new(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had"], StringComparer.Ordinal);
 
     private readonly CorpusIndex _index;
@@ -138,7 +139,7 @@ public sealed partial class QuestionAnalyzer
             var factor = focus.Contains(i) ? 1.0 : PreambleWeight;
             builder.AddLatin(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
             builder.AddHan(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
-            if (focus.Contains(i) && FirstLatinWord(clauses[i].Value) is { } first && EnglishAuxiliaries.Contains(first))
+            if (focus.Contains(i) && FirstAskingWord(clauses[i].Value.ToLowerInvariant()) is { } first && EnglishAuxiliaries.Contains(first))
             {
                 answerType |= AnswerType.YesNo;
             }
@@ -149,7 +150,20 @@ public sealed partial class QuestionAnalyzer
         return new QuestionAnalysis(question, language, intent, answerType, named, absent, IsFollowUp: false) { Plan = plan };
     }
 
-    private static string? FirstLatinWord(string clause) => LatinWord().Match(clause) is { Success: true } m && clause[..m.Index].All(c => !char.IsLetter(c)) ? m.Value : null;
+    /// <summary>
+    /// The first word of an English clause after chat fillers ("wait so did he admit it?" → "did"); null when the clause
+    /// opens with other letters (Chinese).
+    /// </summary>
+    private string? FirstAskingWord(string clause)
+    {
+        var words = LatinWord().Matches(clause);
+        if (words.Count == 0 || clause[..words[0].Index].Any(char.IsLetter))
+        {
+            return null;
+        }
+
+        return words.Select(w => w.Value).FirstOrDefault(w => EnglishAuxiliaries.Contains(w) || EnglishQuestionWords.Contains(w) || !_vocabulary.Stopwords.Contains(w));
+    }
 
     /// <summary>Sentences that ask (a question mark, or the last sentence) are the focus; the others are context.</summary>
     private static HashSet<int> FocusClauses(List<Match> clauses)
@@ -362,6 +376,23 @@ public sealed partial class QuestionAnalyzer
             }
         }
 
+        /// <summary>A large English figure, matched as typed or as the articles write it ("700k" or 70万).</summary>
+        private void AddFigure(string typed, (string Digits, char Unit) figure, double factor)
+        {
+            var digits = _index.Analyzer.Analyze(figure.Digits).Select(t => t.Term).ToArray();
+            var alternatives = new List<Alternative> { new([.. digits, CorpusIndex.UnigramPrefix + figure.Unit]) };
+            _query.Add(digits, IndexFields.Text, factor);
+            var asTyped = _index.Analyzer.Analyze(typed).Select(t => t.Term).ToArray();
+            if (asTyped.Length > 0)
+            {
+                alternatives.Add(new Alternative(asTyped));
+            }
+
+            var frequency = digits.Concat(asTyped).Select(_index.DocumentFrequency).DefaultIfEmpty(0).Max();
+            var specificity = frequency > 0 ? Specificity(frequency) : 1.0;
+            Add(new QueryUnit(typed, factor * WeightOf(specificity, frequency > 0, false), alternatives, specificity, false, frequency > 0), factor);
+        }
+
         private static string[] Bigrams(string word) => [.. Enumerable.Range(0, word.Length - 1).Select(i => word.Substring(i, 2))];
 
         /// <summary>
@@ -401,6 +432,14 @@ public sealed partial class QuestionAnalyzer
                 }
 
                 var match = words[i++];
+                var scaleWord = i < words.Count && Figures.IsScaleWord(words[i].Value) ? words[i].Value : null;
+                if (Figures.InChinese(match.Value, scaleWord) is { } figure)
+                {
+                    AddFigure(match.Value, figure, factor);
+                    i += scaleWord is null ? 0 : 1;
+                    continue;
+                }
+
                 var word = WithoutClitic(match.Value);
                 if (owner._vocabulary.Stopwords.Contains(word) || owner._cues.IsAnswerTypeCue(word) || Pronouns.Contains(word) || word.Length == 1 && !char.IsDigit(word[0]))
                 {

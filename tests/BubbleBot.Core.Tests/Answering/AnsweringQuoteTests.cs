@@ -44,6 +44,14 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task An_english_figure_finds_the_figure_as_the_article_writes_it()
+    {
+        var answer = await core.AskAsync("on the stream, who said openai burns 700k usd every day?");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("70万美金", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_comparison_question_quotes_the_likeness()
     {
         var answer = await core.AskAsync("What did Mallaby liken dropping a model that knows you to?");

@@ -15,6 +15,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("佢將而家嘅 AI 熱潮比作乜嘢？", AnswerType.Comparison)]
     [InlineData("what did he compare the boom to?", AnswerType.Comparison)]
     [InlineData("someone said AI is just autocomplete, who pushed back?", AnswerType.Reply)]
+    [InlineData("wait so did altman admit it's a bubble or nah", AnswerType.YesNo)]
     public void Recognises_the_answer_type(string question, AnswerType expected)
     {
         Assert.True(core.Analyzer.Analyze(question).AnswerType.HasFlag(expected));
