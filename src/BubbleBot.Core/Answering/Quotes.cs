@@ -28,6 +28,9 @@ public static partial class Quotes
     [GeneratedRegex(@"^\W*(?:所以|因此|因而|于是|於是|那么|那麼|这就意味着|這就意味著|这意味着|這意味著|也就是说|也就是說|可见|可見|so\b|therefore|that's why|this means)", RegexOptions.IgnoreCase)]
     private static partial Regex Conclusion();
 
+    [GeneratedRegex(@"也是这么回事|也是這麼回事|也是这样|也是這樣|同样道理|同樣道理|同样的道理|同樣的道理|也一样|也一樣|the same (?:goes|is true)|likewise", RegexOptions.IgnoreCase)]
+    private static partial Regex LikenedBack();
+
     [GeneratedRegex(@"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")]
     private static partial Regex Emphasis();
 
@@ -71,12 +74,20 @@ public static partial class Quotes
         }
 
         var text = body[sentences[best].Start..sentences[best].End];
-        if (question.AnswerType.HasFlag(AnswerType.Reason) && Conclusion().IsMatch(text))
+        if (question.AnswerType.HasFlag(AnswerType.Reason) && Conclusion().IsMatch(text)
+            || question.AnswerType.HasFlag(AnswerType.Comparison) && LikenedBack().IsMatch(text))
         {
-            // "所以……很难" draws the conclusion the question asks about; the reasons are the sentences before it.
-            for (var earlier = best - 1; earlier >= 0 && SameParagraph(body, sentences[earlier], sentences[earlier + 1])
-                && length + Length(sentences[earlier]) <= MaxPassageQuoteLength; earlier--)
+            // "所以……很难" draws the conclusion the question asks about; the reasons are the sentences before it. In
+            // the same way "金融狂热其实也是这么回事" closes an analogy told in the sentences before it.
+            // An analogy is often its own paragraph, just before the one applying it.
+            var paragraphsToCross = LikenedBack().IsMatch(text) ? 1 : 0;
+            for (var earlier = best - 1; earlier >= 0 && length + Length(sentences[earlier]) <= MaxPassageQuoteLength; earlier--)
             {
+                if (!SameParagraph(body, sentences[earlier], sentences[earlier + 1]) && paragraphsToCross-- <= 0)
+                {
+                    break;
+                }
+
                 picked.Insert(0, sentences[earlier]);
                 length += Length(sentences[earlier]);
                 if (AnswerShapes.Fits(body[sentences[earlier].Start..sentences[earlier].End], AnswerType.Reason))

@@ -52,6 +52,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_sentence_applying_an_analogy_is_quoted_with_the_analogy_before_it()
+    {
+        // "金融狂热其实也是这么回事" closes the fruit-tree story of the paragraph before it.
+        var answer = await core.AskAsync("論壇篇嘢將金融狂熱比作乜嘢？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("游牧和狩猎", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_comparison_question_quotes_the_likeness()
     {
         var answer = await core.AskAsync("What did Mallaby liken dropping a model that knows you to?");
