@@ -29,6 +29,9 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     /// <summary>Passages whose sentences are scored for answering: a few more than are ever quoted.</summary>
     private const int AnswerCandidates = 6;
 
+    /// <summary>Added to the answer score of a transcript turn by a speaker the question names.</summary>
+    private const double NamedSpeakerBonus = 0.15;
+
     /// <summary>Claims quoted per side of the debate.</summary>
     private const int ClaimsPerSide = 3;
 
@@ -83,6 +86,13 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
 
         var sentences = Quotes.SentencesOf(article, chunk);
         var best = sentences.Select(s => Quotes.AnswerScore(question, article.Body[s.Start..s.End])).DefaultIfEmpty(0).Max();
+
+        // A speaker's name is an alias (a filter, not content), yet "索隆怎么说？" is answered by 索隆's turns.
+        if (chunk.Speaker is { } speaker && ScriptFolder.Fold(question.Text).Contains(ScriptFolder.Fold(speaker), StringComparison.Ordinal))
+        {
+            best += NamedSpeakerBonus;
+        }
+
         if (sentences.Count > 0 && Quotes.IsQuestion(article.Body[sentences[^1].Start..sentences[^1].End]))
         {
             // The replies answer what the question turn asked: they share the turn's coverage. A reply that asks
