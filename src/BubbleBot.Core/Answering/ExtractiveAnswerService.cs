@@ -88,7 +88,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         var best = sentences.Select(s => Quotes.AnswerScore(question, article.Body[s.Start..s.End])).DefaultIfEmpty(0).Max();
 
         // A speaker's name is an alias (a filter, not content), yet "索隆怎么说？" is answered by 索隆's turns.
-        if (chunk.Speaker is { } speaker && ScriptFolder.Fold(question.Text).Contains(ScriptFolder.Fold(speaker), StringComparison.Ordinal))
+        if (chunk.Speaker is { } speaker && question.Normalized.Contains(ScriptFolder.Fold(speaker).ToLowerInvariant(), StringComparison.Ordinal))
         {
             best += NamedSpeakerBonus;
         }
@@ -266,12 +266,12 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             return null;
         }
 
-        var asked = ScriptFolder.Fold(question.Text);
+        var asked = question.Normalized;
         var named = chunks.ChunksOf(chunk.DocId)
             .Select(c => c.Speaker)
             .OfType<string>()
             .Distinct()
-            .Select(s => (Speaker: s, At: asked.LastIndexOf(ScriptFolder.Fold(s), StringComparison.Ordinal)))
+            .Select(s => (Speaker: s, At: asked.LastIndexOf(ScriptFolder.Fold(s).ToLowerInvariant(), StringComparison.Ordinal)))
             .Where(s => s.At >= 0)
             .OrderByDescending(s => s.At)
             .Select(s => s.Speaker)

@@ -51,6 +51,9 @@ public sealed record QuestionAnalysis(
 {
     internal QueryPlan Plan { get; init; } = QueryPlan.Empty;
 
+    /// <summary>The question folded to Simplified, lower-cased, with names typed one character off corrected (索龙 → 索隆).</summary>
+    public string Normalized { get; init; } = string.Empty;
+
     /// <summary>The content units, as labels (for logs and tests).</summary>
     public IReadOnlyList<string> Terms => [.. Plan.Units.Select(u => u.Label)];
 

@@ -69,8 +69,12 @@ public sealed partial class QuestionAnalyzer
             .Where(w => w.Word.Length >= 6 && (vocabulary.Renderings(w.Word, out var curated).Count == 0 || curated))
             .DistinctBy(w => w.Word)
             .ToDictionary(w => w.Word, w => w.ArticleId, StringComparer.Ordinal);
+        // Transcript speakers' two-character names too: 索龙 for 索隆 is a common slip, and a speaker is named often.
+        var speakers = index.Chunks.Select(c => c.Speaker).OfType<string>().Distinct().Select(Normalize).Where(s => s.Length == 2 && s.All(LanguageDetector.IsHan));
         _hanNamesByLength = segmenter.CorpusTerms
             .Where(t => t.Length >= 3 && t.All(LanguageDetector.IsHan) && Enumerable.Range(0, t.Length - 1).All(i => index.DocumentFrequency(t.Substring(i, 2)) > 0))
+            .Concat(speakers)
+            .Distinct()
             .ToLookup(t => t.Length);
     }
 
@@ -147,7 +151,7 @@ public sealed partial class QuestionAnalyzer
 
         var plan = builder.Build();
         var absent = plan.Units.Where(u => u.IsName && !u.InCorpus && u.InFocus).Select(u => u.Label).Distinct().ToList();
-        return new QuestionAnalysis(question, language, intent, answerType, named, absent, IsFollowUp: false) { Plan = plan };
+        return new QuestionAnalysis(question, language, intent, answerType, named, absent, IsFollowUp: false) { Plan = plan, Normalized = folded };
     }
 
     /// <summary>

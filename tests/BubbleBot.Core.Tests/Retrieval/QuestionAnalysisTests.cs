@@ -146,6 +146,15 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void A_transcript_speakers_name_typed_one_character_off_is_read_as_the_speaker()
+    {
+        var analysis = core.Analyzer.Analyze("索龍點樣笑Meta要用谷歌嘅模型？");
+
+        Assert.Equal(["gpt5-letdown-livestream"], analysis.NamedArticleIds);
+        Assert.Contains("索隆", analysis.Normalized, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_cantonese_word_matches_the_articles_written_synonym()
     {
         // The articles say 倒闭; data/synonyms.tsv lists 执笠 beside it.
