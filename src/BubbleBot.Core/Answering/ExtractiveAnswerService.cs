@@ -70,8 +70,9 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     private List<RetrievalHit> ByAnswer(QuestionAnalysis question, IReadOnlyList<RetrievalHit> hits)
     {
         var top = Math.Max(hits[0].Score, double.Epsilon);
+        // A bare "为什么？" after a question wants the reasons, which may be in any passage about its topic.
         return [.. hits
-            .Take(AnswerCandidates)
+            .Take(question.AsksOnlyAnotherKindOfAnswer ? Candidates : AnswerCandidates)
             .Select(h => new RetrievalHit(h.Chunk, ((1 - AnswerWeight) * h.Score / top) + (AnswerWeight * BestAnswer(question, h.Chunk))))
             .OrderByDescending(h => h.Score)];
     }

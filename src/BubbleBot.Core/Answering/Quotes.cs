@@ -169,10 +169,11 @@ public static partial class Quotes
     /// <summary>How well a sentence answers: coverage of the question, the answer type it wants, minus echoing the question.</summary>
     public static double AnswerScore(QuestionAnalysis question, string sentence)
     {
-        var score = question.CoverageOf(sentence);
+        // A bare "为什么？" after a question wants the reasons about its topic, not the sentence that answered it.
+        var score = question.CoverageOf(sentence) * (question.AsksOnlyAnotherKindOfAnswer ? 0.5 : 1);
         if (question.AnswerType != AnswerType.Unknown && AnswerShapes.Fits(sentence, question.AnswerType))
         {
-            score += 0.25;
+            score += question.AsksOnlyAnotherKindOfAnswer ? 0.5 : 0.25;
         }
 
         if (IsQuestion(sentence))

@@ -51,6 +51,12 @@ public sealed record QuestionAnalysis(
 {
     internal QueryPlan Plan { get; init; } = QueryPlan.Empty;
 
+    /// <summary>
+    /// A follow-up with no words of its own that asks for another kind of answer about the same thing ("为什么？" after
+    /// "多久会耗尽资金？"): the sentences of that kind matter more than covering the previous question again.
+    /// </summary>
+    public bool AsksOnlyAnotherKindOfAnswer { get; init; }
+
     /// <summary>The question folded to Simplified, lower-cased, with names typed one character off corrected (索龙 → 索隆).</summary>
     public string Normalized { get; init; } = string.Empty;
 

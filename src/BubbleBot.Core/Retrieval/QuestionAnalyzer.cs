@@ -99,9 +99,11 @@ public sealed partial class QuestionAnalyzer
         var before = AnalyzeAlone(previous);
         var own = analysis.Plan.Units.Select(u => u.Label).ToHashSet(StringComparer.Ordinal);
 
-        // The follow-up's own words win; the previous question's topic comes along with less weight.
+        // The follow-up's own words win; the previous question's topic comes along with less weight (with its full
+        // weight when the follow-up has no words of its own: "为什么？" is about nothing else).
+        var carried = own.Count == 0 ? 1.0 : CarriedOverWeight;
         var units = analysis.Plan.Units
-            .Concat(before.Plan.Units.Where(u => !own.Contains(u.Label)).Select(u => u with { Weight = u.Weight * CarriedOverWeight }))
+            .Concat(before.Plan.Units.Where(u => !own.Contains(u.Label)).Select(u => u with { Weight = u.Weight * carried }))
             .ToList();
         var query = new BooleanQuery { { analysis.Plan.Query, Occur.SHOULD }, { before.Plan.Query, Occur.SHOULD } };
         return analysis with
@@ -109,6 +111,7 @@ public sealed partial class QuestionAnalyzer
             AnswerType = analysis.AnswerType == AnswerType.Unknown ? before.AnswerType : analysis.AnswerType,
             NamedArticleIds = analysis.NamedArticleIds.Count > 0 ? analysis.NamedArticleIds : before.NamedArticleIds,
             IsFollowUp = true,
+            AsksOnlyAnotherKindOfAnswer = own.Count == 0 && analysis.AnswerType != AnswerType.Unknown && analysis.AnswerType != before.AnswerType,
             Plan = new QueryPlan(query, units, analysis.Plan.TermsOf),
         };
     }

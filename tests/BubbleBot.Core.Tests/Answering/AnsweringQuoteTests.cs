@@ -61,6 +61,17 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_bare_why_after_a_question_is_answered_with_reasons_about_its_topic()
+    {
+        const string first = "OpenAI 會唔會燒晒啲錢？";
+        var before = await core.AskAsync(first);
+        var answer = await core.Answers.AnswerAsync(new AnswerRequest("點解？", [new ConversationTurn(first, before.Text)]), CancellationToken.None);
+
+        Assert.False(answer.NoAnswer);
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("因为", StringComparison.Ordinal) || c.Quote.Contains("因為", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_comparison_question_quotes_the_likeness()
     {
         var answer = await core.AskAsync("What did Mallaby liken dropping a model that knows you to?");
