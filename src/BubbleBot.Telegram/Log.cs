@@ -35,7 +35,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2027, Level = LogLevel.Information, Message = "Chat {OldChatId} became supergroup {NewChatId}; sending the reply there")]
     public static partial void ChatMigrated(ILogger logger, long oldChatId, long newChatId);
 
-    [LoggerMessage(EventId = 2028, Level = LogLevel.Warning, Message = "Telegram webhook update {UpdateId} not accepted (no room, still starting, or stopping); answered 503 so Telegram delivers it again")]
+    [LoggerMessage(EventId = 2028, Level = LogLevel.Warning, Message = "Telegram webhook update {UpdateId} not accepted (no room, still starting or replaying the journal, or stopping); answered 503 so Telegram delivers it again")]
     public static partial void WebhookFull(ILogger logger, int updateId);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Telegram update {UpdateId} failed; it is skipped and the loop goes on")]
@@ -103,4 +103,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2036, Level = LogLevel.Information, Message = "Replaying {Count} Telegram update(s) accepted but not finished before the last stop")]
     public static partial void Replaying(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2037, Level = LogLevel.Information, Message = "Chat {ChatId} is told to try again for dropped update {UpdateId}; its other drops until its queue empties are silent")]
+    public static partial void ToldBusyForFullChat(ILogger logger, long chatId, int updateId);
+
+    [LoggerMessage(EventId = 2038, Level = LogLevel.Warning, Message = "Telegram update journal {Path} cannot be used ({ErrorType}: {Error}); it may be held by another instance on the same Storage:DataPath. This run keeps no journal: a crash loses the updates accepted but not yet answered")]
+    public static partial void JournalUnavailable(ILogger logger, string path, string errorType, string error);
+
+    [LoggerMessage(EventId = 2029, Level = LogLevel.Debug, Message = "Telegram update journal failure detail")]
+    public static partial void JournalUnavailableDetail(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2039, Level = LogLevel.Warning, Message = "Telegram update {UpdateId} in the journal cannot be read ({Error}); it is dropped, not replayed")]
+    public static partial void JournalUnreadable(ILogger logger, int updateId, string error);
 }

@@ -109,6 +109,40 @@ public sealed class FloodAndShutdownTests
         }
     }
 
+    /// <summary>
+    /// The race behind a flaky shutdown: the deferral of an /ask is on the wire when shutdown begins. Discord has shown
+    /// "thinking…" (its 204 merely arrives late), so the answer must still be resolved, here by the apology edit.
+    /// </summary>
+    [Fact]
+    public async Task A_deferral_answered_while_shutting_down_still_gets_the_apology_edit()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bot = await BotHarness.StartAsync(services: s => s.AddSingleton<IAnswerService>(new HeldAnswers(new TaskCompletionSource().Task)));
+        try
+        {
+            bot.Discord.Hold = r => r.Path.EndsWith("/callback", StringComparison.Ordinal) ? release.Task : Task.CompletedTask;
+            var connection = await bot.ReadyAsync();
+            await connection.SendDispatchAsync("INTERACTION_CREATE", 2, Interaction(Question));
+            var deferral = await bot.Discord.NextRequestAsync("POST", "/interactions/600/interaction-token/callback");
+            Assert.Equal(5, deferral.Body!.Value.GetProperty("type").GetInt32());
+
+            // Shutdown starts while the 204 is held; it is released only once the gateway has closed with 1000.
+            var stopping = bot.Host.StopAsync();
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, await connection.Closed.WaitAsync(FakeDiscord.Timeout));
+            release.SetResult();
+
+            await bot.Time.AdvanceWhenWaitingAsync(TimeSpan.FromSeconds(15));
+            var edit = await bot.Discord.NextRequestAsync("PATCH", $"/webhooks/{FakeIds.Application}/interaction-token/messages/@original");
+            Assert.Contains(Apology, edit.Body!.Value.ToString(), StringComparison.Ordinal);
+            await stopping.WaitAsync(FakeDiscord.Timeout);
+        }
+        finally
+        {
+            release.TrySetResult();
+            await bot.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Shutdown_lets_accepted_answers_finish_within_the_deadline()
     {

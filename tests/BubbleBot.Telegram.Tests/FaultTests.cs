@@ -154,7 +154,7 @@ public sealed class FaultTests : BotApiTest
         });
         try
         {
-            await app.Services.GetRequiredService<BotIdentityProvider>().GetAsync(CancellationToken.None).WaitAsync(Bound);
+            await TestHosts.ReceivingAsync(app.Services);
             using var http = new HttpClient { BaseAddress = address };
             var posts = Enumerable.Range(0, 300).Select(async i =>
             {
@@ -211,6 +211,43 @@ public sealed class FaultTests : BotApiTest
         var reply = Assert.Single(Api.CallsOf("sendMessage"));
         Assert.Equal(10, reply.ReplyTo);
         Assert.StartsWith("Sorry, something went wrong while answering", TelegramHtml.AssertValid(reply.Text));
+    }
+
+    /// <summary>
+    /// Polling cannot leave one chat's excess unconfirmed (that would hold every chat), so past 32 queued updates a chat's
+    /// update is dropped; the asker is told "busy" rather than left with silence, once per burst, not once per drop.
+    /// </summary>
+    [Fact]
+    public async Task Polling_drops_a_flooded_chats_excess_with_one_busy_reply_per_burst()
+    {
+        var answers = new StuckAnswers();
+        BotHost = await TestHosts.StartPollingAsync(Api, services: s =>
+        {
+            s.AddSingleton<TimeProvider>(_clock);
+            s.AddFakeLogging();
+            answers.Register(s);
+        });
+
+        // The first question hangs, so the chat's other updates wait their turn behind it: 32 queued, then 3 dropped.
+        var flood = new List<JsonObject> { Updates.Group(1, 100, "/ask a stuck question") };
+        flood.AddRange(Enumerable.Range(1, 34).Select(i => Updates.Group(1 + i, 100 + i, $"/ask Is AI a bubble? ({i})")));
+        const long otherChat = 5151;
+        flood.Add(Updates.Private(100, 500, "Is AI a bubble?", chatId: otherChat, userId: 777));
+        Api.Deliver([.. flood]);
+
+        Assert.Single(await Api.WaitForMessagesAsync(otherChat, 1));
+        await Api.WaitUntilAsync(calls => calls.Any(c => c.Method == "getUpdates" && c.Offset == 101), "offset past the flood");
+        var busy = Assert.Single(await Api.WaitForMessagesAsync(Updates.GroupChat, 1));
+        Assert.Equal(132, busy.ReplyTo);
+        Assert.Equal(ChatPipeline.BusyText(AnswerLanguage.English), TelegramHtml.AssertValid(busy.Text));
+
+        var dropped = BotHost.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 2025).ToList();
+        Assert.Equal(3, dropped.Count);
+        Assert.All(dropped, r => Assert.Contains(Updates.GroupChat.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Message, StringComparison.Ordinal));
+
+        // Nothing else reached the flooded chat while its queue was full: the later drops of the burst were silent.
+        Assert.Single(Api.CallsOf("sendMessage"), c => c.ChatId == Updates.GroupChat);
+        answers.Release();
     }
 
     private Task<IHost> StartPollingAsync() => TestHosts.StartPollingAsync(Api, services: s =>

@@ -18,8 +18,8 @@ public sealed class WebhookTests : IAsyncLifetime
         (_app, var address) = await TestHosts.StartWebhookAsync(_api);
         _http = new HttpClient { BaseAddress = address };
 
-        // Until getMe has answered, updates are refused with 503 (Telegram delivers them again).
-        await _app.Services.GetRequiredService<BubbleBot.Telegram.Handling.BotIdentityProvider>().GetAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+        // Until getMe has answered and the journal is replayed, updates are refused with 503 (Telegram delivers them again).
+        await TestHosts.ReceivingAsync(_app.Services);
     }
 
     public async Task DisposeAsync()

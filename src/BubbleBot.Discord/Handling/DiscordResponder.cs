@@ -1,3 +1,4 @@
+using System.Net;
 using BubbleBot.Core.Text;
 using BubbleBot.Core.Answering;
 using BubbleBot.Core.Chat;
@@ -54,6 +55,21 @@ internal sealed class DiscordResponder(
     private static readonly TimeSpan ReportPeriod = TimeSpan.FromDays(7);
 
     private static Dictionary<string, string> Chinese(string simplified, string traditional) => new() { ["zh-CN"] = simplified, ["zh-TW"] = traditional };
+
+    /// <summary>Discord drops an interaction not responded to within 3 s; a deferral still unsent by then is pointless.</summary>
+    private static readonly TimeSpan DeferralWindow = TimeSpan.FromSeconds(3);
+
+    /// <summary>What became of an /ask's deferral, as far as the bot can know.</summary>
+    private enum Deferral
+    {
+        Sent,
+
+        /// <summary>Discord answered with a refusal: the interaction has no response to edit.</summary>
+        Refused,
+
+        /// <summary>Sent, but no answer heard (timeout, shutdown, network error, 5xx): it may be showing "thinking…".</summary>
+        Unknown,
+    }
 
     /// <summary>How long a reply may still take once an answer was cancelled by shutdown (the apology).</summary>
     private static readonly TimeSpan ApologyDeadline = TimeSpan.FromSeconds(5);
@@ -199,20 +215,34 @@ internal sealed class DiscordResponder(
             return;
         }
 
-        var deferred = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deferred = new TaskCompletionSource<Deferral>(TaskCreationOptions.RunContinuationsAsynchronously);
         var work = new AskWork(interaction, time.GetUtcNow());
         switch (stage.TryRun(userKey, ct => AnswerAskAsync(work, deferred.Task, ct)))
         {
             case Admission.Accepted:
-                try
+                // Not the caller's token: shutdown must not cut a deferral already on the wire, or Discord shows
+                // "thinking…" while the answer believes nothing was deferred and never resolves it. Discord's own 3 s
+                // window is the only limit that matters for this call.
+                using (var window = new CancellationTokenSource(DeferralWindow, time))
                 {
-                    await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred, cancellationToken);
-                    deferred.TrySetResult(true);
-                }
-                catch
-                {
-                    deferred.TrySetResult(false);
-                    throw;
+                    try
+                    {
+                        await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, InteractionResponse.Deferred, window.Token);
+                        deferred.TrySetResult(Deferral.Sent);
+                    }
+                    catch (DiscordApiException exception) when (exception.Status < HttpStatusCode.InternalServerError)
+                    {
+                        // Discord answered and refused (e.g. 10062 unknown interaction): there is nothing to edit.
+                        deferred.TrySetResult(Deferral.Refused);
+                        throw;
+                    }
+                    catch
+                    {
+                        // Timed out, cut off or a 5xx: Discord may well have the deferral, so the answer (or the
+                        // apology) is still sent as an edit; if it had not, that edit fails harmlessly (10015).
+                        deferred.TrySetResult(Deferral.Unknown);
+                        throw;
+                    }
                 }
 
                 break;
@@ -281,12 +311,12 @@ internal sealed class DiscordResponder(
     }
 
     /// <summary>Answers an already deferred /ask (as the stage does once it gets a slot).</summary>
-    internal Task AnswerAskAsync(AskWork work, CancellationToken cancellationToken) => AnswerAskAsync(work, Task.FromResult(true), cancellationToken);
+    internal Task AnswerAskAsync(AskWork work, CancellationToken cancellationToken) => AnswerAskAsync(work, Task.FromResult(Deferral.Sent), cancellationToken);
 
-    private async Task AnswerAskAsync(AskWork work, Task<bool> deferred, CancellationToken cancellationToken)
+    private async Task AnswerAskAsync(AskWork work, Task<Deferral> deferred, CancellationToken cancellationToken)
     {
         var interaction = work.Interaction;
-        if (!await deferred)
+        if (await deferred == Deferral.Refused)
         {
             return;
         }

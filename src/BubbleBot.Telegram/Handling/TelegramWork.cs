@@ -60,22 +60,14 @@ internal sealed class TelegramAdmission(
             return null;
         }
 
-        var allowed = options.Value.AllowedChatIds;
-        if (allowed.Count > 0 && !allowed.Contains(message.Chat.Id))
+        if (!ChatAllowed(message.Chat.Id))
         {
             Log.ChatNotAllowed(logger, message.Chat.Id);
             return null;
         }
 
         var userKey = senderChat is not null ? $"telegram:chat:{senderChat.Id}" : $"telegram:{from!.Id}";
-        var route = MessageRouter.Route(message, bot);
-        if (route is Route.Ignore && options.Value.AnswerAllInChatIds.Contains(message.Chat.Id)
-            && message.Text is { } all && !all.StartsWith('/') && QuestionLike.Is(all))
-        {
-            // An answer group: questions are answered without being addressed to the bot.
-            route = new Route.Question(all.Trim(), ReplyToBot: false);
-        }
-
+        var route = RouteOf(message, bot);
         if (route is Route.Ignore)
         {
             return null;
@@ -119,6 +111,36 @@ internal sealed class TelegramAdmission(
     }
 
     /// <summary>
+    /// The question <paramref name="message"/> asks the bot, if it is one Admit would answer as a question (a person,
+    /// an allowed chat, a question route); null otherwise. No side effects: no rate-limit token, no stage place, no log.
+    /// For telling the asker of a question that cannot be queued that the bot is busy.
+    /// </summary>
+    public string? QuestionOf(Message message, BotIdentity bot)
+    {
+        if ((message.SenderChat is null && (message.From is null || message.From.IsBot)) || !ChatAllowed(message.Chat.Id))
+        {
+            return null;
+        }
+
+        return RouteOf(message, bot) is Route.Question question ? question.Text : null;
+    }
+
+    private bool ChatAllowed(long chatId) => options.Value.AllowedChatIds is not { Count: > 0 } allowed || allowed.Contains(chatId);
+
+    private Route RouteOf(Message message, BotIdentity bot)
+    {
+        var route = MessageRouter.Route(message, bot);
+        if (route is Route.Ignore && options.Value.AnswerAllInChatIds.Contains(message.Chat.Id)
+            && message.Text is { } all && !all.StartsWith('/') && QuestionLike.Is(all))
+        {
+            // An answer group: questions are answered without being addressed to the bot.
+            route = new Route.Question(all.Trim(), ReplyToBot: false);
+        }
+
+        return route;
+    }
+
+    /// <summary>
     /// Votes are not rate-limited like questions: they cost one answerCallbackQuery, and the keyboard is edited only
     /// when the user's vote changed.
     /// </summary>
@@ -129,8 +151,7 @@ internal sealed class TelegramAdmission(
             return null;
         }
 
-        var allowed = options.Value.AllowedChatIds;
-        if (allowed.Count > 0 && !allowed.Contains(message.Chat.Id))
+        if (!ChatAllowed(message.Chat.Id))
         {
             Log.ChatNotAllowed(logger, message.Chat.Id);
             return null;

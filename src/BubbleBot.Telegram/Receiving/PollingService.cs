@@ -90,8 +90,8 @@ internal sealed class PollingService(
                     if (accepted == Acceptance.ChatFull)
                     {
                         // One chat flooding past the per-user limits (many users in one group): holding the offset for
-                        // it would hold every chat, so the excess is dropped, logged.
-                        Log.ChatQueueFull(logger, update.Message?.Chat.Id ?? 0, update.Id);
+                        // it would hold every chat, so the excess is dropped, logged, and the asker told "busy".
+                        dispatcher.DropFromFullChat(update);
                     }
 
                     _offset.Received(update.Id);

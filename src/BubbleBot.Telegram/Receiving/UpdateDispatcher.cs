@@ -17,13 +17,17 @@ internal enum Acceptance
     /// <summary>Seen before: acknowledge it, do nothing.</summary>
     Duplicate,
 
-    /// <summary>No room (or the bot does not know who it is yet, or it is stopping): do not acknowledge; Telegram delivers it again.</summary>
+    /// <summary>
+    /// No room (or the bot does not know who it is yet, or has not replayed its journal yet, or it is stopping): do not
+    /// acknowledge; Telegram delivers it again.
+    /// </summary>
     Full,
 
     /// <summary>
     /// Its chat already has <see cref="UpdateDispatcher.MaxPerChat"/> updates queued (one chat flooding past the per-user
-    /// limits). Not taken: the webhook answers 429 so Telegram delivers it later; polling drops it with a warning (2025),
-    /// since holding the offset for one chat would hold every chat.
+    /// limits). Not taken: the webhook answers 429 so Telegram delivers it later; polling drops it
+    /// (<see cref="UpdateDispatcher.DropFromFullChat"/>: a warning, and the asker is told "busy"), since holding the
+    /// offset for one chat would hold every chat.
     /// </summary>
     ChatFull,
 }
@@ -50,14 +54,18 @@ internal sealed class UpdateDispatcher(
 {
     public const int MaxPerChat = 32;
     private const int RememberedIds = 4096;
-    private const long VoteLane = long.MinValue;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<long, (Task Tail, int Count)> _chats = [];
+    private readonly Dictionary<Lane, (Task Tail, int Count)> _chats = [];
+
+    // Chats told "busy" for a dropped question since their queue last emptied: one notice per burst, so a flood is not
+    // answered with a flood.
+    private readonly HashSet<long> _toldBusy = [];
     private readonly HashSet<Task> _inFlight = [];
     private readonly HashSet<int> _seen = [];
     private readonly Queue<int> _seenOrder = new();
     private TaskCompletionSource _progress = NewSignal();
+    private readonly TaskCompletionSource _replayed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _closing;
 
     // Cancelled only when the host's shutdown timeout runs out while answers are still in flight.
@@ -84,38 +92,59 @@ internal sealed class UpdateDispatcher(
         }
     }
 
-    public Acceptance Accept(Update update) => Accept(update, replayed: false);
+    /// <summary>Completes once <see cref="ReplayJournal"/> has run: from then on live updates are taken.</summary>
+    public Task Replayed => _replayed.Task;
 
     /// <summary>
-    /// Hands the updates a previous run accepted but did not finish (the journal) to the queue again. Called once the
-    /// bot knows who it is, before polling starts; a webhook redelivery of the same update, before or after, is a
-    /// repeat. Returns how many were taken.
+    /// A live update (polling or webhook). Refused as <see cref="Acceptance.Full"/> until the journal has been replayed:
+    /// a chat's new update must not be answered before its older journaled one (the webhook answers 503 meanwhile).
+    /// </summary>
+    public Acceptance Accept(Update update) => Replayed.IsCompleted ? Accept(update, replayed: false) : Acceptance.Full;
+
+    /// <summary>
+    /// Opens the journal (its exclusive lock) and hands the updates a previous run accepted but did not finish to the
+    /// queue again, before any live update. Called once the bot knows who it is, before polling starts or the webhook
+    /// takes updates; a webhook redelivery of the same update afterwards is a repeat. Returns how many were taken.
     /// </summary>
     public int ReplayJournal()
     {
-        var unfinished = journal.TakeUnfinished();
-        if (unfinished.Count == 0)
+        try
         {
-            return 0;
-        }
+            if (identity.Known is not { } bot || !journal.Start(bot.Id))
+            {
+                return 0;
+            }
 
-        Log.Replaying(logger, unfinished.Count);
-        var taken = 0;
-        foreach (var update in unfinished)
+            var unfinished = journal.TakeUnfinished();
+            if (unfinished.Count == 0)
+            {
+                return 0;
+            }
+
+            Log.Replaying(logger, unfinished.Count);
+            var taken = 0;
+            foreach (var update in unfinished)
+            {
+                // Full: it stays journaled for the next start (only possible when MaxPendingUpdates was lowered).
+                var result = Accept(update, replayed: true);
+                if (result is Acceptance.Accepted)
+                {
+                    taken++;
+                }
+                else if (result is Acceptance.ChatFull)
+                {
+                    // Telegram forgot it long ago, so this is the end of it: logged (2025), the asker told "busy".
+                    DropFromFullChat(update);
+                    journal.Remove(update.Id);
+                }
+            }
+
+            return taken;
+        }
+        finally
         {
-            // Full: it stays journaled for the next start (only possible when MaxPendingUpdates was lowered).
-            var result = Accept(update, replayed: true);
-            if (result is Acceptance.Accepted)
-            {
-                taken++;
-            }
-            else if (result is Acceptance.ChatFull)
-            {
-                journal.Remove(update.Id);
-            }
+            _replayed.TrySetResult();
         }
-
-        return taken;
     }
 
     private Acceptance Accept(Update update, bool replayed)
@@ -145,8 +174,7 @@ internal sealed class UpdateDispatcher(
                 return Acceptance.Full;
             }
 
-            // Votes take their own lane: a button press is answered at once, not after the chat's pending answers.
-            var key = update.CallbackQuery is not null ? VoteLane : update.Message?.Chat.Id ?? 0;
+            var key = LaneOf(update);
             var chat = _chats.GetValueOrDefault(key);
             if (chat.Count >= MaxPerChat)
             {
@@ -194,6 +222,38 @@ internal sealed class UpdateDispatcher(
         }
 
         return Acceptance.Accepted;
+    }
+
+    /// <summary>
+    /// Polling's end for an update refused as <see cref="Acceptance.ChatFull"/>: it is confirmed by the offset and not
+    /// handled, so it is logged (2025) and, when it is a question for the bot, the asker is told "busy, try again" rather
+    /// than left with silence. Only once per chat until its queue has emptied: a flood is not answered with a flood.
+    /// The notice runs beside the chat's queue (which is full), tracked like any update so a stop waits for it.
+    /// </summary>
+    public void DropFromFullChat(Update update)
+    {
+        var lane = LaneOf(update);
+        Log.ChatQueueFull(logger, lane.ChatId, update.Id);
+        if (update.Message is not { } message || identity.Known is not { } bot || admission.QuestionOf(message, bot) is not { } question)
+        {
+            // Votes and messages that ask the bot nothing get no notice.
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_closing || !_toldBusy.Add(lane.ChatId))
+            {
+                return;
+            }
+
+            var notice = new TelegramWork.Notice(message, Rendering.TelegramRenderer.Notice(ChatPipeline.Busy(question).Text));
+            var task = Task.Run(() => HandleWithLimitAsync(update.Id, notice, CancellationToken.None));
+            _inFlight.Add(task);
+            _ = task.ContinueWith(done => Forget(null, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        Log.ToldBusyForFullChat(logger, lane.ChatId, update.Id);
     }
 
     /// <summary>
@@ -327,21 +387,39 @@ internal sealed class UpdateDispatcher(
         }
     }
 
-    private void Forget(long key, Task done)
+    /// <summary>
+    /// One chat's updates in order, each chat in its own lane. A chat's votes take a lane of their own beside it, so a
+    /// button press is answered at once rather than after the chat's pending answers, and one chat's votes never wait
+    /// behind another's.
+    /// </summary>
+    private static Lane LaneOf(Update update) => update.CallbackQuery is { } query
+        ? new Lane(query.Message?.Chat.Id ?? 0, Votes: true)
+        : new Lane(update.Message?.Chat.Id ?? 0, Votes: false);
+
+    /// <summary>The chat an update belongs to (a vote: the chat of the answer voted on), for logs.</summary>
+    public static long ChatIdOf(Update update) => LaneOf(update).ChatId;
+
+    private void Forget(Lane? key, Task done)
     {
         TaskCompletionSource signal;
         lock (_gate)
         {
             _inFlight.Remove(done);
-            if (_chats.TryGetValue(key, out var chat))
+            if (key is { } lane && _chats.TryGetValue(lane, out var chat))
             {
                 if (chat.Count <= 1)
                 {
-                    _chats.Remove(key);
+                    _chats.Remove(lane);
+
+                    // The burst is over: the next time this chat floods, it is told "busy" again.
+                    if (!lane.Votes)
+                    {
+                        _toldBusy.Remove(lane.ChatId);
+                    }
                 }
                 else
                 {
-                    _chats[key] = (chat.Tail, chat.Count - 1);
+                    _chats[lane] = (chat.Tail, chat.Count - 1);
                 }
             }
 
@@ -353,4 +431,7 @@ internal sealed class UpdateDispatcher(
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A chat's queue of messages, or of votes.</summary>
+    private readonly record struct Lane(long ChatId, bool Votes);
 }

@@ -28,6 +28,13 @@ namespace BubbleBot.Telegram.Receiving;
 /// Without <c>Storage:DataPath</c> there is no journal (the documented in-memory trade-off). An update replayed
 /// <see cref="MaxAttempts"/> times without finishing (it may be what crashes the process) is dropped with a warning.
 /// </para>
+/// <para>
+/// One process per file: <see cref="Start"/> takes SQLite's exclusive lock and keeps it until the process ends, so the
+/// accept path never waits on another process's lock, and a second instance on the same <c>Storage:DataPath</c> (the
+/// 409 case) runs without a journal (one warning, 2038) instead of stalling on the file or replaying the first
+/// instance's updates while it is still answering them. Rows carry the bot id (from getMe), and a start replays only
+/// its own bot's rows: after a token change the old bot's updates are not answered by the new one.
+/// </para>
 /// </summary>
 internal sealed class UpdateJournal : IDisposable
 {
@@ -36,10 +43,18 @@ internal sealed class UpdateJournal : IDisposable
     /// <summary>Starts that may try one update; past this it is dropped, so a poison update cannot crash every start.</summary>
     public const int MaxAttempts = 3;
 
+    /// <summary>
+    /// Rows written before bot ids were stored carry this id; they are replayed by whichever bot starts next (the
+    /// file was only ever used by one bot then).
+    /// </summary>
+    private const long UnknownBot = 0;
+
     private readonly Lock _gate = new();
     private readonly string? _connectionString;
     private readonly ILogger<UpdateJournal> _logger;
     private SqliteConnection? _connection;
+    private long? _botId;
+    private volatile bool _unavailable;
     private bool _disposed;
 
     public UpdateJournal(IOptions<StorageOptions> storage, DataPaths paths, ILogger<UpdateJournal> logger)
@@ -53,7 +68,10 @@ internal sealed class UpdateJournal : IDisposable
                 DataSource = Path,
                 Mode = SqliteOpenMode.ReadWriteCreate,
                 Pooling = false,
-                DefaultTimeout = 5,
+
+                // Only opening waits on a lock (the exclusive lock is ours afterwards): one second tells a file held by
+                // another process from a slow disk without holding up the start.
+                DefaultTimeout = 1,
             }.ToString();
         }
     }
@@ -61,81 +79,111 @@ internal sealed class UpdateJournal : IDisposable
     /// <summary>The journal file, or null when <c>Storage:DataPath</c> is empty (no journal).</summary>
     public string? Path { get; }
 
-    public bool Enabled => _connectionString is not null;
-
-    /// <summary>Records <paramref name="update"/> before it is confirmed to Telegram; false when it could not be written.</summary>
-    public bool Add(Update update)
-    {
-        if (!Enabled)
-        {
-            return false;
-        }
-
-        return Run(update.Id, connection =>
-        {
-            var body = JsonSerializer.Serialize(update, JsonBotAPI.Options);
-
-            // A redelivery of an update already journaled keeps the first row (and its attempt count).
-            using var insert = connection.CreateCommand();
-            insert.CommandText = "INSERT OR IGNORE INTO updates (update_id, body, attempts) VALUES ($id, $body, 0);";
-            insert.Parameters.AddWithValue("$id", update.Id);
-            insert.Parameters.AddWithValue("$body", body);
-            insert.ExecuteNonQuery();
-        });
-    }
-
-    /// <summary>The update was handled: it no longer needs to survive a crash.</summary>
-    public void Remove(int updateId)
-    {
-        if (!Enabled)
-        {
-            return;
-        }
-
-        Run(updateId, connection =>
-        {
-            using var delete = connection.CreateCommand();
-            delete.CommandText = "DELETE FROM updates WHERE update_id = $id;";
-            delete.Parameters.AddWithValue("$id", updateId);
-            delete.ExecuteNonQuery();
-        });
-    }
+    /// <summary>Configured and not given up (another process holds the file).</summary>
+    public bool Enabled => _connectionString is not null && !_unavailable;
 
     /// <summary>
-    /// At start: the updates a previous run confirmed but did not finish, oldest first, each counted as one more attempt;
-    /// those past <see cref="MaxAttempts"/> (or unreadable) are deleted instead (logged, 2035).
+    /// At start, once the bot knows who it is and before anything is accepted: opens the file and takes its exclusive
+    /// lock for the life of the process. False (journal off for this run, logged once, 2038) when another process
+    /// holds it or it cannot be opened.
+    /// </summary>
+    public bool Start(long botId)
+    {
+        lock (_gate)
+        {
+            if (!Enabled || _disposed)
+            {
+                return false;
+            }
+
+            _botId = botId;
+            if (_connection is not null)
+            {
+                return true;
+            }
+
+            try
+            {
+                _connection = Open();
+                return true;
+            }
+            catch (Exception exception) when (IsFileError(exception))
+            {
+                Unavailable(exception);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Records <paramref name="update"/> before it is confirmed to Telegram; false when it could not be written.</summary>
+    public bool Add(Update update) => Run(update.Id, (connection, bot) =>
+    {
+        var body = JsonSerializer.Serialize(update, JsonBotAPI.Options);
+
+        // A redelivery of an update already journaled keeps the first row (and its attempt count).
+        using var insert = connection.CreateCommand();
+        insert.CommandText = "INSERT OR IGNORE INTO pending (bot_id, update_id, body, attempts) VALUES ($bot, $id, $body, 0);";
+        insert.Parameters.AddWithValue("$bot", bot);
+        insert.Parameters.AddWithValue("$id", update.Id);
+        insert.Parameters.AddWithValue("$body", body);
+        insert.ExecuteNonQuery();
+    });
+
+    /// <summary>The update was handled: it no longer needs to survive a crash.</summary>
+    public void Remove(int updateId) => Run(updateId, (connection, bot) =>
+    {
+        using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM pending WHERE update_id = $id AND bot_id IN ($bot, $unknown);";
+        delete.Parameters.AddWithValue("$id", updateId);
+        delete.Parameters.AddWithValue("$bot", bot);
+        delete.Parameters.AddWithValue("$unknown", UnknownBot);
+        delete.ExecuteNonQuery();
+    });
+
+    /// <summary>
+    /// At start: this bot's updates a previous run confirmed but did not finish, oldest first, each counted as one more
+    /// attempt; those past <see cref="MaxAttempts"/> (2035) or unreadable (2039) are deleted instead. Other bots' rows
+    /// are left as they are.
     /// </summary>
     public IReadOnlyList<Update> TakeUnfinished()
     {
-        if (!Enabled)
-        {
-            return [];
-        }
-
         var updates = new List<Update>();
-        Run(0, connection =>
+        Run(0, (connection, bot) =>
         {
             using var transaction = connection.BeginTransaction();
             using (var bump = connection.CreateCommand())
             {
                 bump.Transaction = transaction;
-                bump.CommandText = "UPDATE updates SET attempts = attempts + 1;";
+                bump.CommandText = "UPDATE pending SET attempts = attempts + 1 WHERE bot_id IN ($bot, $unknown);";
+                bump.Parameters.AddWithValue("$bot", bot);
+                bump.Parameters.AddWithValue("$unknown", UnknownBot);
                 bump.ExecuteNonQuery();
             }
 
-            var drop = new List<int>();
+            var drop = new List<(long Bot, int Id)>();
             using (var select = connection.CreateCommand())
             {
                 select.Transaction = transaction;
-                select.CommandText = "SELECT update_id, body, attempts FROM updates ORDER BY update_id;";
+                select.CommandText = "SELECT bot_id, update_id, body, attempts FROM pending WHERE bot_id IN ($bot, $unknown) ORDER BY update_id;";
+                select.Parameters.AddWithValue("$bot", bot);
+                select.Parameters.AddWithValue("$unknown", UnknownBot);
                 using var reader = select.ExecuteReader();
                 while (reader.Read())
                 {
-                    var id = reader.GetInt32(0);
-                    if (reader.GetInt32(2) > MaxAttempts || Parse(reader.GetString(1)) is not { } update)
+                    var id = reader.GetInt32(1);
+                    var attempts = reader.GetInt32(3);
+                    if (attempts > MaxAttempts)
                     {
-                        Log.JournalGaveUp(_logger, id, MaxAttempts);
-                        drop.Add(id);
+                        // This start is the row's attempt number `attempts`: the earlier ones all left it unfinished.
+                        Log.JournalGaveUp(_logger, id, attempts - 1);
+                        drop.Add((reader.GetInt64(0), id));
+                        continue;
+                    }
+
+                    if (Parse(reader.GetString(2), out var error) is not { } update)
+                    {
+                        Log.JournalUnreadable(_logger, id, error);
+                        drop.Add((reader.GetInt64(0), id));
                         continue;
                     }
 
@@ -143,11 +191,12 @@ internal sealed class UpdateJournal : IDisposable
                 }
             }
 
-            foreach (var id in drop)
+            foreach (var (rowBot, id) in drop)
             {
                 using var delete = connection.CreateCommand();
                 delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM updates WHERE update_id = $id;";
+                delete.CommandText = "DELETE FROM pending WHERE bot_id = $bot AND update_id = $id;";
+                delete.Parameters.AddWithValue("$bot", rowBot);
                 delete.Parameters.AddWithValue("$id", id);
                 delete.ExecuteNonQuery();
             }
@@ -157,14 +206,35 @@ internal sealed class UpdateJournal : IDisposable
         return updates;
     }
 
-    private static Update? Parse(string body)
+    /// <summary>
+    /// How many of this bot's updates are journaled and unfinished, read only (replaying counts attempts, this does not):
+    /// for tests and diagnostics of a running journal.
+    /// </summary>
+    public int CountUnfinished()
     {
+        var count = 0;
+        Run(0, (connection, bot) =>
+        {
+            using var select = connection.CreateCommand();
+            select.CommandText = "SELECT COUNT(*) FROM pending WHERE bot_id IN ($bot, $unknown);";
+            select.Parameters.AddWithValue("$bot", bot);
+            select.Parameters.AddWithValue("$unknown", UnknownBot);
+            count = Convert.ToInt32(select.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        });
+        return count;
+    }
+
+    // One bad row must not abort the replay (and with it every later start): whatever the serializer rejects, the row is dropped.
+    private static Update? Parse(string body, out string error)
+    {
+        error = string.Empty;
         try
         {
-            return JsonSerializer.Deserialize<Update>(body, JsonBotAPI.Options);
+            return JsonSerializer.Deserialize<Update>(body, JsonBotAPI.Options) ?? throw new JsonException("the row holds null");
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
         {
+            error = exception.GetType().Name + ": " + exception.Message;
             return null;
         }
     }
@@ -179,32 +249,62 @@ internal sealed class UpdateJournal : IDisposable
         }
     }
 
+    private static bool IsFileError(Exception exception) =>
+        exception is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException or JsonException or NotSupportedException;
+
+    private static bool IsLockedByOthers(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED };
+
     /// <summary>
-    /// One statement at a time on one connection (the file is tiny and each statement takes microseconds); a failure
-    /// drops the connection so the next call opens the file afresh (a folder created or a lock released meanwhile).
+    /// One statement at a time on one connection (the file is tiny, ours alone, and each statement takes
+    /// microseconds); a failure drops the connection so the next call opens the file afresh (a disk with room again).
+    /// Does nothing before <see cref="Start"/>.
     /// </summary>
-    private bool Run(int updateId, Action<SqliteConnection> action)
+    private bool Run(int updateId, Action<SqliteConnection, long> action)
     {
+        if (!Enabled)
+        {
+            return false;
+        }
+
         lock (_gate)
         {
-            if (_disposed)
+            if (_disposed || _botId is not { } bot || _unavailable)
             {
                 return false;
             }
 
             try
             {
-                action(_connection ??= Open());
+                action(_connection ??= Open(), bot);
                 return true;
             }
-            catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException or JsonException or NotSupportedException)
+            catch (Exception exception) when (IsFileError(exception))
             {
                 _connection?.Dispose();
                 _connection = null;
-                Log.JournalFailed(_logger, exception, updateId, Path!);
+                if (IsLockedByOthers(exception))
+                {
+                    // Someone else took the file while our connection was down: do not wait on it for every update.
+                    Unavailable(exception);
+                }
+                else
+                {
+                    Log.JournalFailed(_logger, exception, updateId, Path!);
+                }
+
                 return false;
             }
         }
+    }
+
+    private void Unavailable(Exception exception)
+    {
+        _unavailable = true;
+        _connection?.Dispose();
+        _connection = null;
+        Log.JournalUnavailable(_logger, Path!, exception.GetType().Name, exception.Message);
+        Log.JournalUnavailableDetail(_logger, exception);
     }
 
     private SqliteConnection Open()
@@ -220,17 +320,26 @@ internal sealed class UpdateJournal : IDisposable
             connection.Open();
             using var setup = connection.CreateCommand();
 
+            // Exclusive locking first (before WAL is first used, so no shared-memory file is needed), and the lock taken
+            // at once with BEGIN EXCLUSIVE: from here on no other process can read or write the file until this
+            // connection closes, and none of our statements can ever wait on someone else's lock.
             // WAL with synchronous=NORMAL: a commit survives the process dying (the case this file is for) without an
             // fsync per update; a power loss may lose the last few, which Telegram-side redelivery cannot help either.
             setup.CommandText = """
+                PRAGMA locking_mode = EXCLUSIVE;
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = NORMAL;
-                CREATE TABLE IF NOT EXISTS updates (
-                    update_id INTEGER PRIMARY KEY,
+                BEGIN EXCLUSIVE;
+                CREATE TABLE IF NOT EXISTS pending (
+                    bot_id INTEGER NOT NULL,
+                    update_id INTEGER NOT NULL,
                     body TEXT NOT NULL,
-                    attempts INTEGER NOT NULL);
+                    attempts INTEGER NOT NULL,
+                    PRIMARY KEY (bot_id, update_id));
+                COMMIT;
                 """;
             setup.ExecuteNonQuery();
+            MigrateUnkeyedRows(connection);
             return connection;
         }
         catch
@@ -238,5 +347,26 @@ internal sealed class UpdateJournal : IDisposable
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Rows of the first format (table <c>updates</c>, no bot id) move over as rows of an unknown bot.</summary>
+    private static void MigrateUnkeyedRows(SqliteConnection connection)
+    {
+        using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'updates';";
+        if (Convert.ToInt32(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        using var move = connection.CreateCommand();
+        move.Transaction = transaction;
+        move.CommandText = """
+            INSERT OR IGNORE INTO pending (bot_id, update_id, body, attempts) SELECT 0, update_id, body, attempts FROM updates;
+            DROP TABLE updates;
+            """;
+        move.ExecuteNonQuery();
+        transaction.Commit();
     }
 }

@@ -73,7 +73,7 @@ internal static class WebhookEndpoint
                 Later(context.Response, StatusCodes.Status503ServiceUnavailable);
                 return;
             case Acceptance.ChatFull:
-                Log.WebhookChatFull(logger, update.Id, update.Message?.Chat.Id ?? 0);
+                Log.WebhookChatFull(logger, update.Id, UpdateDispatcher.ChatIdOf(update));
                 Later(context.Response, StatusCodes.Status429TooManyRequests);
                 return;
             default:

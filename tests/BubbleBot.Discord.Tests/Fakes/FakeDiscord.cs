@@ -82,6 +82,12 @@ public sealed class FakeDiscord : IAsyncDisposable
     /// <summary>Overrides the answer to a REST call; null keeps the default.</summary>
     public Func<RecordedRequest, FakeReply?> Reply { get; set; } = _ => null;
 
+    /// <summary>
+    /// Holds the answer to a REST call until the returned task completes (the request is recorded first), so a test
+    /// can put the adapter in the moment between sending a call and hearing back; null answers at once.
+    /// </summary>
+    public Func<RecordedRequest, Task>? Hold { get; set; }
+
     public static async Task<FakeDiscord> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -172,6 +178,11 @@ public sealed class FakeDiscord : IAsyncDisposable
         var request = new RecordedRequest(context.Request.Method, path, body, headers, Interlocked.Increment(ref _requestCount));
         _all.Enqueue(request);
         await _requests.Writer.WriteAsync(request);
+        if (Hold?.Invoke(request) is { } held)
+        {
+            // Bounded like every wait of the fakes: a test that forgets to release fails instead of hanging.
+            await held.WaitAsync(Timeout, context.RequestAborted);
+        }
 
         var reply = Reply(request) ?? DefaultReply(request);
         context.Response.StatusCode = reply.Status;

@@ -71,6 +71,13 @@ public static class TestHosts
         services?.Invoke(builder.Services);
     }
 
+    /// <summary>
+    /// Waits until a webhook bot takes updates: getMe has answered and the journal has been replayed (until then every
+    /// update is refused with 503, and Telegram delivers it again).
+    /// </summary>
+    public static Task ReceivingAsync(IServiceProvider services) =>
+        services.GetRequiredService<BubbleBot.Telegram.Receiving.UpdateDispatcher>().Replayed.WaitAsync(TimeSpan.FromSeconds(15));
+
     /// <summary>Replaces the core's answers with a controlled one (only where a test needs a specific answer).</summary>
     public static Action<IServiceCollection> Answers(Func<AnswerRequest, CancellationToken, Task<Answer>> answer) =>
         services => services.AddSingleton<IAnswerService>(new ControlledAnswers(answer));
