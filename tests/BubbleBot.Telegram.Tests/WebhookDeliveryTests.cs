@@ -175,18 +175,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         var clock = new SignalingTimeProvider();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (app, http) = await StartAsync(
-            services =>
-            {
-                services.AddSingleton<TimeProvider>(clock);
-                TestHosts.Answers(async (request, ct) =>
-                {
-                    started.TrySetResult();
-                    await Task.Delay(Timeout.Infinite, ct);
-                    return new Answer(request.Question, "never", false, [], AnswerLanguage.English);
-                })(services);
-            },
-            WithJournal);
+        var (app, http) = await StartWithAnswerThatNeverEndsAsync(clock, started);
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, Updates.Private(700, 10, "Is AI a bubble?")).WaitAsync(Bound)).Status);
         await started.Task.WaitAsync(Bound);
@@ -292,18 +281,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     {
         var clock = new SignalingTimeProvider();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (app, http) = await StartAsync(
-            services =>
-            {
-                services.AddSingleton<TimeProvider>(clock);
-                TestHosts.Answers(async (request, ct) =>
-                {
-                    started.TrySetResult();
-                    await Task.Delay(Timeout.Infinite, ct);
-                    return new Answer(request.Question, "never", false, [], AnswerLanguage.English);
-                })(services);
-            },
-            WithJournal);
+        var (app, http) = await StartWithAnswerThatNeverEndsAsync(clock, started);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, Updates.Private(800, 10, "Is AI a bubble?")).WaitAsync(Bound)).Status);
         await started.Task.WaitAsync(Bound);
 
@@ -339,6 +317,21 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await TestHosts.ReceivingAsync(app.Services);
         return (app, new HttpClient { BaseAddress = address });
     }
+
+    /// <summary>Starts the webhook app with the journal and an answer that signals <paramref name="started"/> and then runs until cancelled.</summary>
+    private Task<(WebApplication App, HttpClient Http)> StartWithAnswerThatNeverEndsAsync(SignalingTimeProvider clock, TaskCompletionSource started) =>
+        StartAsync(
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(clock);
+                TestHosts.Answers(async (request, ct) =>
+                {
+                    started.TrySetResult();
+                    await Task.Delay(Timeout.Infinite, ct);
+                    return new Answer(request.Question, "never", false, [], AnswerLanguage.English);
+                })(services);
+            },
+            WithJournal);
 
     private static global::Telegram.Bot.Types.Update Parse(JsonObject update) =>
         System.Text.Json.JsonSerializer.Deserialize<global::Telegram.Bot.Types.Update>(update.ToJsonString(), global::Telegram.Bot.JsonBotAPI.Options)!;
