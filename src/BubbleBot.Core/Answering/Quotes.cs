@@ -241,11 +241,7 @@ public static partial class Quotes
     public static string SpeakerPrefix(string? speaker, AnswerLanguage language) =>
         speaker is null ? string.Empty : language == AnswerLanguage.English ? $"{speaker}: " : $"{speaker}：";
 
-    public static bool IsQuestion(string sentence)
-    {
-        var trimmed = sentence.TrimEnd('」', '”', '"', '’', '\'', ')', '）', ' ');
-        return trimmed.EndsWith('?') || trimmed.EndsWith('？') || trimmed.EndsWith('吗') || trimmed.EndsWith("吗。");
-    }
+    public static bool IsQuestion(string sentence) => Sentences.IsQuestion(sentence);
 
     private static string FirstSentence(string text)
     {

@@ -260,7 +260,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
 
             // The reply to a question turn may come a turn or two later ("不知道，多少钱？" — "一天要烧掉70万美金。"), if
             // the turn asks about the subject and what is asked of it.
-            var asks = text.TrimEnd().EndsWith('？') || text.TrimEnd().EndsWith('?');
+            var asks = Sentences.IsQuestion(text);
             if (asks && candidate.Chunk.Speaker is not null && (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(terms))
                 && index.ChunksOf(candidate.Chunk.DocId).Skip(candidate.Chunk.Index + 1).Take(ReplyTurns).Any(c => AnswerShapes.HasRequired(c.Text, question.AnswerType)))
             {

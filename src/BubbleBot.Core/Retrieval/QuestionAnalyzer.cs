@@ -36,9 +36,9 @@ public sealed partial class QuestionAnalyzer
     private const int MaxDictionaryRenderings = 4;
 
     /// <summary>A rendering found through a rendering's stem or a longer dictionary entry: weak, and only a few of them.</summary>
-    private const double GlossWordCredit = 0.4;
-    private const int MaxGlossWordRenderings = 2;
-    private const int MinGlossWordLength = 5;
+    private const double IndirectRenderingCredit = 0.4;
+    private const int MaxIndirectRenderings = 2;
+    private const int MinIndirectWordLength = 5;
     private const double DictionaryCredit = 0.5;
 
     private static readonly HashSet<string> Pronouns = new(["he", "she", "it", "they", "him", "her", "them", "this", "that", "他", "她", "它", "佢", "他们", "佢哋"], StringComparer.Ordinal);
@@ -654,7 +654,7 @@ public sealed partial class QuestionAnalyzer
 
         private void AddIndirectRenderings(string word, IReadOnlyList<string> renderings, List<Alternative> alternatives, double factor)
         {
-            if (word.Length < MinGlossWordLength)
+            if (word.Length < MinIndirectWordLength)
             {
                 return;
             }
@@ -665,26 +665,27 @@ public sealed partial class QuestionAnalyzer
                 .Where(r => r.Length is 3 or 4 && r.All(LanguageDetector.IsHan))
                 .SelectMany(r => new[] { r[..2], r[^2..] })
                 .Where(stem => !owner._segmenter.IsUnknown(stem) && !owner._vocabulary.Stopwords.Contains(stem));
+            // One more than allowed is enough to know there are too many.
             var found = new List<string[]>();
             foreach (var rendering in stems.Concat(owner._vocabulary.RenderingsOfPhrasesWith(word)).Distinct())
             {
                 var terms = _index.Analyzer.Analyze(rendering).Select(t => t.Term).ToArray();
-                if (terms.Length > 0 && terms.All(t => _index.DocumentFrequency(t) > 0) && found.Count <= MaxGlossWordRenderings)
+                if (terms.Length > 0 && terms.All(t => _index.DocumentFrequency(t) > 0) && found.Count <= MaxIndirectRenderings)
                 {
                     found.Add(terms);
                 }
             }
 
             // A word inside many entries ("army", "sign") says too little about which one is meant.
-            if (found.Count is 0 or > MaxGlossWordRenderings)
+            if (found.Count is 0 or > MaxIndirectRenderings)
             {
                 return;
             }
 
             foreach (var terms in found)
             {
-                alternatives.Add(new Alternative(terms, GlossWordCredit));
-                _query.Add(terms, IndexFields.Text, factor * GlossWordCredit);
+                alternatives.Add(new Alternative(terms, IndirectRenderingCredit));
+                _query.Add(terms, IndexFields.Text, factor * IndirectRenderingCredit);
             }
         }
 

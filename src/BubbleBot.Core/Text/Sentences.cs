@@ -48,6 +48,13 @@ public static class Sentences
         return spans;
     }
 
+    /// <summary>True when the sentence asks: it ends with a question mark or 吗, inside any closing quote.</summary>
+    public static bool IsQuestion(string sentence)
+    {
+        var trimmed = sentence.TrimEnd('」', '”', '"', '’', '\'', ')', '）', ' ');
+        return trimmed.EndsWith('?') || trimmed.EndsWith('？') || trimmed.EndsWith('吗') || trimmed.EndsWith("吗。");
+    }
+
     private static bool IsEnglishFullStop(string text, int i, int end) =>
         i + 1 >= end || char.IsWhiteSpace(text[i + 1]) || Closers.Contains(text[i + 1]);
 
