@@ -97,22 +97,25 @@ public static partial class Quotes
             }
         }
 
-        var last = best;
-        if (!WantsMore(question, text) && best + 1 < sentences.Count && SameParagraph(body, sentences[best], sentences[best + 1])
-            && sentences[best + 1].End - picked[0].Start <= ContextQuoteLength)
+        // What follows the best sentence: the rest of this passage, then the next turns of a transcript.
+        var after = sentences.Skip(best + 1).Concat(following.Take(RelevanceJudge.ReplyTurns).SelectMany(c => SentencesOf(article, c))).ToList();
+        var lastText = text;
+        if (!WantsMore(question, text) && after.Count > 0
+            && (SameParagraph(body, sentences[best], after[0]) || IsQuestion(body[after[0].Start..after[0].End]) && after[0].Speaker == chunk.Speaker)
+            && after[0].End - picked[0].Start <= ContextQuoteLength)
         {
-            // The sentence after the best one often carries the substance (the figure, the verdict).
-            picked.Add(sentences[best + 1]);
-            length += Length(sentences[best + 1]);
-            last = best + 1;
+            // The sentence after the best one often carries the substance (the figure, the verdict); a question opening
+            // the speaker's next paragraph is one they ask and answer ("那么哪些领域回报会高一些呢？就是……").
+            picked.Add(after[0]);
+            length += Length(after[0]);
+            lastText = body[after[0].Start..after[0].End];
+            after.RemoveAt(0);
         }
 
-        if (WantsMore(question, body[sentences[last].Start..sentences[last].End]))
+        if (WantsMore(question, lastText))
         {
-            // The quote ends by asking (or lacks the figure asked for): the answer follows, in later sentences of this
-            // passage, then in the next turns of a transcript.
-            var later = sentences.Skip(last + 1).Concat(following.Take(RelevanceJudge.ReplyTurns).SelectMany(c => SentencesOf(article, c)));
-            foreach (var next in later)
+            // The quote ends by asking (or lacks the figure asked for): the answer follows.
+            foreach (var next in after)
             {
                 if (length + Length(next) > MaxPassageQuoteLength)
                 {

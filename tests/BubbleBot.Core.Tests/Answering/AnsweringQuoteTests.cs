@@ -72,6 +72,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_question_the_speaker_asks_and_answers_in_the_next_paragraph_is_quoted_with_its_answer()
+    {
+        // 陆飞 ends a paragraph on where AI pays badly, then asks "那么哪些领域……高一些呢？" and answers it.
+        var answer = await core.AskAsync("公司AI预算都花在营销工具上，听说这类领域最容易翻车，那哪类场景投资回报会高一点？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("后台的自动化处理", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_comparison_question_quotes_the_likeness()
     {
         var answer = await core.AskAsync("What did Mallaby liken dropping a model that knows you to?");
