@@ -66,9 +66,16 @@ internal sealed class UpdateHandler(
                     cancellationToken.ThrowIfCancellationRequested();
                     await AnswerAsync(question.Message, question.UserKey, question.Route, cancellationToken).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (drain.IsCancellationRequested)
+                catch (Exception exception) when (drain.IsCancellationRequested)
                 {
-                    // Shutdown's drain deadline passed: the accepted question still gets an apology, not silence.
+                    // Shutdown's drain deadline passed: the accepted question still gets an apology, not silence. Whatever
+                    // the cut-off answer threw counts, not only a cancellation: a cancelled call can surface as another
+                    // failure (Telegram.Bot reports a call cancelled while it reads the response as RequestException).
+                    if (exception is not OperationCanceledException)
+                    {
+                        Log.AnswerFailed(logger, exception, question.Message.Id, question.Message.Chat.Id);
+                    }
+
                     using var deadline = new CancellationTokenSource(ApologyDeadline, time);
                     await SendAsync(question.Message, TelegramRenderer.Notice(ChatTexts.ApologyFor(question.Route.Text)), deadline.Token).ConfigureAwait(false);
                 }
@@ -255,9 +262,10 @@ internal sealed class UpdateHandler(
                 await SendTypingAsync(chatId, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (exception is OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
-            // The answer is ready.
+            // The answer is ready (or was cut off). A renewal cancelled in flight may fail as something other than a
+            // cancellation; the indicator must never replace the answer's own outcome (and so skip its apology).
         }
     }
 
