@@ -203,14 +203,10 @@ public sealed class FaultTests : BotApiTest
         Api.Deliver(Updates.Private(1, 10, "Is AI a bubble?"));
         await started.Task.WaitAsync(Bound);
 
-        var stopping = host.StopAsync();
-        await _clock.AdvanceWhenWaitingAsync(TimeSpan.FromSeconds(new AnsweringStageOptions().DrainSeconds));
-        await stopping.WaitAsync(Bound);
+        await StopPastTheDrainDeadlineAsync(host);
         host.Dispose();
 
-        var reply = Assert.Single(Api.CallsOf("sendMessage"));
-        Assert.Equal(10, reply.ReplyTo);
-        Assert.StartsWith("Sorry, something went wrong while answering", TelegramHtml.AssertValid(reply.Text));
+        AssertApologisedTo(10);
     }
 
     /// <summary>
@@ -246,14 +242,10 @@ public sealed class FaultTests : BotApiTest
             await Api.WaitUntilAsync(calls => calls.Count(c => c.Method == "sendChatAction") == 2, "the renewed typing call");
             await typing.Holding.WaitAsync(Bound);
 
-            var stopping = host.StopAsync();
-            await _clock.AdvanceWhenWaitingAsync(TimeSpan.FromSeconds(new AnsweringStageOptions().DrainSeconds));
-            await stopping.WaitAsync(Bound);
+            await StopPastTheDrainDeadlineAsync(host);
 
             Assert.True(typing.CutOff, "the typing call was failed by its cancellation, as the scenario needs");
-            var reply = Assert.Single(Api.CallsOf("sendMessage"));
-            Assert.Equal(10, reply.ReplyTo);
-            Assert.StartsWith("Sorry, something went wrong while answering", TelegramHtml.AssertValid(reply.Text));
+            AssertApologisedTo(10);
         }
         finally
         {
@@ -325,13 +317,9 @@ public sealed class FaultTests : BotApiTest
             Api.Deliver(Updates.Private(1, 10, "Is AI a bubble?"));
             await started.Task.WaitAsync(Bound);
 
-            var stopping = host.StopAsync();
-            await _clock.AdvanceWhenWaitingAsync(TimeSpan.FromSeconds(new AnsweringStageOptions().DrainSeconds));
-            await stopping.WaitAsync(Bound);
+            await StopPastTheDrainDeadlineAsync(host);
 
-            var reply = Assert.Single(Api.CallsOf("sendMessage"));
-            Assert.Equal(10, reply.ReplyTo);
-            Assert.StartsWith("Sorry, something went wrong while answering", TelegramHtml.AssertValid(reply.Text));
+            AssertApologisedTo(10);
         }
         finally
         {
@@ -381,4 +369,20 @@ public sealed class FaultTests : BotApiTest
         s.AddSingleton<TimeProvider>(_clock);
         s.AddFakeLogging();
     });
+
+    /// <summary>Stops the host and moves the clock past the answering stage's drain deadline, so what still runs is cut off.</summary>
+    private async Task StopPastTheDrainDeadlineAsync(IHost host)
+    {
+        var stopping = host.StopAsync();
+        await _clock.AdvanceWhenWaitingAsync(TimeSpan.FromSeconds(new AnsweringStageOptions().DrainSeconds));
+        await stopping.WaitAsync(Bound);
+    }
+
+    /// <summary>The one message sent is the apology, replying to <paramref name="messageId"/>.</summary>
+    private void AssertApologisedTo(int messageId)
+    {
+        var reply = Assert.Single(Api.CallsOf("sendMessage"));
+        Assert.Equal(messageId, reply.ReplyTo);
+        Assert.StartsWith("Sorry, something went wrong while answering", TelegramHtml.AssertValid(reply.Text));
+    }
 }
