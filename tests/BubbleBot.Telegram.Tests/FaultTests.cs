@@ -193,12 +193,7 @@ public sealed class FaultTests : BotApiTest
         var host = await TestHosts.StartPollingAsync(Api, services: s =>
         {
             s.AddSingleton<TimeProvider>(_clock);
-            TestHosts.Answers(async (request, ct) =>
-            {
-                started.TrySetResult();
-                await Task.Delay(Timeout.Infinite, ct);
-                return new Answer(request.Question, "never", false, [], AnswerLanguage.English);
-            })(s);
+            TestHosts.AnswersThatNeverEnd(started)(s);
         });
         Api.Deliver(Updates.Private(1, 10, "Is AI a bubble?"));
         await started.Task.WaitAsync(Bound);
@@ -225,12 +220,7 @@ public sealed class FaultTests : BotApiTest
         {
             s.AddSingleton<TimeProvider>(_clock);
             s.AddHttpClient(BubbleBot.Telegram.Client.TelegramApi.HttpClientName).AddHttpMessageHandler(typing.Handler);
-            TestHosts.Answers(async (request, ct) =>
-            {
-                started.TrySetResult();
-                await Task.Delay(Timeout.Infinite, ct);
-                return new Answer(request.Question, "never", false, [], AnswerLanguage.English);
-            })(s);
+            TestHosts.AnswersThatNeverEnd(started)(s);
         });
         try
         {

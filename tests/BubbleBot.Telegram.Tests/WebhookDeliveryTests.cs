@@ -324,12 +324,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
             services =>
             {
                 services.AddSingleton<TimeProvider>(clock);
-                TestHosts.Answers(async (request, ct) =>
-                {
-                    started.TrySetResult();
-                    await Task.Delay(Timeout.Infinite, ct);
-                    return new Answer(request.Question, "never", false, [], AnswerLanguage.English);
-                })(services);
+                TestHosts.AnswersThatNeverEnd(started)(services);
             },
             WithJournal);
 

@@ -1,5 +1,6 @@
 using BubbleBot.Core;
 using BubbleBot.Core.Answering;
+using BubbleBot.Core.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -81,6 +82,14 @@ public static class TestHosts
     /// <summary>Replaces the core's answers with a controlled one (only where a test needs a specific answer).</summary>
     public static Action<IServiceCollection> Answers(Func<AnswerRequest, CancellationToken, Task<Answer>> answer) =>
         services => services.AddSingleton<IAnswerService>(new ControlledAnswers(answer));
+
+    /// <summary>An answer service whose answers signal <paramref name="started"/> and then run until cancelled.</summary>
+    public static Action<IServiceCollection> AnswersThatNeverEnd(TaskCompletionSource started) => Answers(async (request, ct) =>
+    {
+        started.TrySetResult();
+        await Task.Delay(Timeout.Infinite, ct);
+        return new Answer(request.Question, "never", false, [], AnswerLanguage.English);
+    });
 
     /// <summary>The repository's corpus.</summary>
     public static string CorpusPath => RepositoryPaths.Corpus;
