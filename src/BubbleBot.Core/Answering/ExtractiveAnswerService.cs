@@ -94,7 +94,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             best += NamedSpeakerBonus;
         }
 
-        if (sentences.Count > 0 && Quotes.IsQuestion(article.Body[sentences[^1].Start..sentences[^1].End]))
+        if (sentences.Count > 0 && Sentences.IsQuestion(article.Body[sentences[^1].Start..sentences[^1].End]))
         {
             // The replies answer what the question turn asked: they share the turn's coverage. A reply that asks
             // back ("不知道，多少钱？") passes the question on to the next turn.
@@ -107,7 +107,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
                     best = Math.Max(best, Quotes.AnswerScore(question, article.Body[reply.Start..reply.End]) + asked);
                 }
 
-                if (replies.Count == 0 || !Quotes.IsQuestion(article.Body[replies[^1].Start..replies[^1].End]))
+                if (replies.Count == 0 || !Sentences.IsQuestion(article.Body[replies[^1].Start..replies[^1].End]))
                 {
                     break;
                 }

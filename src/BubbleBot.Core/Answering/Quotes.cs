@@ -101,7 +101,7 @@ public static partial class Quotes
         var after = sentences.Skip(best + 1).Concat(following.Take(RelevanceJudge.ReplyTurns).SelectMany(c => SentencesOf(article, c))).ToList();
         var lastText = text;
         if (!WantsMore(question, text) && after.Count > 0
-            && (SameParagraph(body, sentences[best], after[0]) || IsQuestion(body[after[0].Start..after[0].End]) && after[0].Speaker == chunk.Speaker)
+            && (SameParagraph(body, sentences[best], after[0]) || Sentences.IsQuestion(body[after[0].Start..after[0].End]) && after[0].Speaker == chunk.Speaker)
             && after[0].End - picked[0].Start <= ContextQuoteLength)
         {
             // The sentence after the best one often carries the substance (the figure, the verdict); a question opening
@@ -149,7 +149,7 @@ public static partial class Quotes
     }
 
     private static bool WantsMore(QuestionAnalysis question, string text) =>
-        IsQuestion(text) || Announces(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
+        Sentences.IsQuestion(text) || Announces(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
 
     /// <summary>A sentence that announces what follows ("我想补充几个数学上的限制。", "There are two reasons:").</summary>
     private static bool Announces(string text)
@@ -165,7 +165,7 @@ public static partial class Quotes
 
     /// <summary>A sentence that can end the search for the answer: not a question, and of the kind asked for (a figure, a yes or no).</summary>
     private static bool Answers(QuestionAnalysis question, string text) =>
-        !IsQuestion(text)
+        !Sentences.IsQuestion(text)
         && (!AnswerShapes.IsRequired(question.AnswerType) || AnswerShapes.HasRequired(text, question.AnswerType))
         && (!question.AnswerType.HasFlag(AnswerType.YesNo) || AnswerShapes.Fits(text, AnswerType.YesNo));
 
@@ -179,7 +179,7 @@ public static partial class Quotes
             score += question.AsksOnlyAnotherKindOfAnswer ? 0.5 : 0.25;
         }
 
-        if (IsQuestion(sentence))
+        if (Sentences.IsQuestion(sentence))
         {
             score -= 0.3;
         }
@@ -243,8 +243,6 @@ public static partial class Quotes
     /// <summary>A speaker label as shown before a quote: "陆飞：" or "Lu Fei: ".</summary>
     public static string SpeakerPrefix(string? speaker, AnswerLanguage language) =>
         speaker is null ? string.Empty : language == AnswerLanguage.English ? $"{speaker}: " : $"{speaker}：";
-
-    public static bool IsQuestion(string sentence) => Sentences.IsQuestion(sentence);
 
     private static string FirstSentence(string text)
     {

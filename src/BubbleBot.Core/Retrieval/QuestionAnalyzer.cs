@@ -475,7 +475,7 @@ public sealed partial class QuestionAnalyzer
                 }
 
                 AddRenderings(renderings, curated, alternatives, factor);
-                if (alternatives.All(a => a.Terms.Any(t => _index.DocumentFrequency(t) == 0)))
+                if (alternatives.All(a => !AllInCorpus(a.Terms)))
                 {
                     // No rendering of the word itself is in the articles: the word a rendering is built on may be
                     // ("breakthrough" → 突破点 → 突破), or a longer dictionary entry the word opens ("terracotta" →
@@ -490,7 +490,7 @@ public sealed partial class QuestionAnalyzer
                 var specificity = inCorpus ? Specificity(commonest) : 1.0;
 
                 // A word found only through the general dictionary may be the wrong sense ("capital" → 资本).
-                var onlyByDictionary = !curated && alternatives.Where(a => a.Terms.All(t => _index.DocumentFrequency(t) > 0)).All(a => a.Credit < 1);
+                var onlyByDictionary = !curated && alternatives.Where(a => AllInCorpus(a.Terms)).All(a => a.Credit < 1);
                 var weight = WeightOf(specificity, inCorpus, isName) * (onlyByDictionary && inCorpus ? 0.6 : 1);
                 // A bare number ("50", "2021") is in many passages by chance: it counts for coverage, never as evidence.
                 Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit)), factor);
@@ -557,6 +557,9 @@ public sealed partial class QuestionAnalyzer
         }
 
         private bool InCorpus(string word) => _index.Analyzer.Analyze(word).Any(t => _index.DocumentFrequency(t.Term) > 0);
+
+        /// <summary>True when every one of <paramref name="terms"/> occurs somewhere in the articles.</summary>
+        private bool AllInCorpus(IEnumerable<string> terms) => terms.All(t => _index.DocumentFrequency(t) > 0);
 
         /// <summary>Multi-word entries of the curated vocabulary ("go broke", "data center") become one unit; inflections and a pronoun inside ("scoop it up") are allowed.</summary>
         private int TryPhrase(string text, List<Match> words, int start, double factor)
@@ -634,7 +637,7 @@ public sealed partial class QuestionAnalyzer
                 var terms = _index.Analyzer.Analyze(rendering.ToLowerInvariant()).Select(t => t.Term).ToArray();
 
                 // Keep only renderings that occur in the corpus: the general dictionary offers many that never do.
-                if (terms.Length == 0 || !terms.All(t => _index.DocumentFrequency(t) > 0))
+                if (terms.Length == 0 || !AllInCorpus(terms))
                 {
                     continue;
                 }
@@ -670,7 +673,7 @@ public sealed partial class QuestionAnalyzer
             foreach (var rendering in stems.Concat(owner._vocabulary.RenderingsOfPhrasesWith(word)).Distinct())
             {
                 var terms = _index.Analyzer.Analyze(rendering).Select(t => t.Term).ToArray();
-                if (terms.Length > 0 && terms.All(t => _index.DocumentFrequency(t) > 0) && found.Count <= MaxIndirectRenderings)
+                if (terms.Length > 0 && AllInCorpus(terms) && found.Count <= MaxIndirectRenderings)
                 {
                     found.Add(terms);
                 }
