@@ -89,7 +89,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         var best = sentences.Select(s => Quotes.AnswerScore(question, article.Body[s.Start..s.End])).DefaultIfEmpty(0).Max();
 
         // A speaker's name is an alias (a filter, not content), yet "索隆怎么说？" is answered by 索隆's turns.
-        if (chunk.Speaker is { } speaker && question.Normalized.Contains(ScriptFolder.Fold(speaker).ToLowerInvariant(), StringComparison.Ordinal))
+        if (chunk.Speaker is { } speaker && WhereNamed(question, speaker) >= 0)
         {
             best += NamedSpeakerBonus;
         }
@@ -267,12 +267,11 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             return null;
         }
 
-        var asked = question.Normalized;
         var named = chunks.ChunksOf(chunk.DocId)
             .Select(c => c.Speaker)
             .OfType<string>()
             .Distinct()
-            .Select(s => (Speaker: s, At: asked.LastIndexOf(ScriptFolder.Fold(s).ToLowerInvariant(), StringComparison.Ordinal)))
+            .Select(s => (Speaker: s, At: WhereNamed(question, s)))
             .Where(s => s.At >= 0)
             .OrderByDescending(s => s.At)
             .Select(s => s.Speaker)
@@ -281,6 +280,10 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         // "Who pushed back?" names nobody: the reply is the next turn by someone else.
         return named ?? (question.AnswerType.HasFlag(AnswerType.Reply) ? Following(chunk).FirstOrDefault(c => c.Speaker != chunk.Speaker)?.Speaker : null);
     }
+
+    /// <summary>Where the question last names <paramref name="speaker"/> (typos corrected), or -1.</summary>
+    private static int WhereNamed(QuestionAnalysis question, string speaker) =>
+        question.Normalized.LastIndexOf(ScriptFolder.Fold(speaker).ToLowerInvariant(), StringComparison.Ordinal);
 
     /// <summary>The turns after <paramref name="chunk"/> in a transcript (none for prose).</summary>
     private IReadOnlyList<Chunk> Following(Chunk chunk) =>
