@@ -72,15 +72,9 @@ public sealed partial class LuceneRetriever : IRetriever
     private List<RetrievalHit> Hits(QuestionAnalysis question, List<Candidate> candidates, int top)
     {
         var everyPassage = question.AsksForGist || question.Intent == QuestionIntent.Sides;
-        var floor = _judge.CoverageFloor(question);
-        var covering = candidates.Where(c => everyPassage || c.Coverage >= floor
-            || c.Evidence >= RelevanceJudge.StrongEvidence && c.Coverage >= RelevanceJudge.MinCoverageWithStrongEvidence
-            || HoldsFigureAsked(question, c) && c.Coverage >= floor * RelevanceJudge.FigurePassageFloorShare).ToList();
+        var covering = candidates.Where(c => everyPassage || _judge.Covers(question, c)).ToList();
         return [.. (covering.Count > 0 ? covering : candidates).OrderByDescending(c => c.Score).Take(top).Select(c => new RetrievalHit(c.Chunk, c.Score))];
     }
-
-    private static bool HoldsFigureAsked(QuestionAnalysis question, Candidate candidate) =>
-        AnswerShapes.IsRequired(question.AnswerType) && AnswerShapes.HasRequired(candidate.Chunk.Text, question.AnswerType);
 
     private List<Candidate> Candidates(QuestionAnalysis question, int count)
     {
@@ -205,7 +199,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
             && (best.Coverage >= CoverageFloor(question) || candidates.Max(c => c.Evidence) >= MinEvidence);
         // A long casual question dilutes coverage with the asker's own words; two of its specific words in one passage
         // still show that passage is about it.
-        var stronglyEvidenced = candidates.Any(c => c.Evidence >= StrongEvidence && c.Coverage >= MinCoverageWithStrongEvidence);
+        var stronglyEvidenced = candidates.Any(StronglyEvidenced);
         if (!namesItsSource && !stronglyEvidenced && (best.Coverage < CoverageFloor(question) || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence))
         {
             return question.AbsentSubjects.Count > 0 ? RelevanceVerdict.AbsentSubject : RelevanceVerdict.NotCovered;
@@ -218,6 +212,21 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
 
         return RelevanceVerdict.Answerable;
     }
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/> is about enough of the question to be quoted: it covers the floor, holds two
+    /// of its specific words, or holds the figure asked for near the floor.
+    /// </summary>
+    public bool Covers(QuestionAnalysis question, Candidate candidate)
+    {
+        var floor = CoverageFloor(question);
+        return candidate.Coverage >= floor || StronglyEvidenced(candidate)
+            || candidate.Coverage >= floor * FigurePassageFloorShare && AnswerShapes.IsRequired(question.AnswerType)
+                && AnswerShapes.HasRequired(candidate.Chunk.Text, question.AnswerType);
+    }
+
+    private static bool StronglyEvidenced(Candidate candidate) =>
+        candidate.Evidence >= StrongEvidence && candidate.Coverage >= MinCoverageWithStrongEvidence;
 
     /// <summary>The coverage a passage needs to be quoted for <paramref name="question"/>.</summary>
     public double CoverageFloor(QuestionAnalysis question) =>
