@@ -25,7 +25,7 @@ public static partial class Quotes
     /// <summary>The sentence after the best one is added while both together stay this short.</summary>
     private const int ContextQuoteLength = 200;
 
-    [GeneratedRegex(@"^\W*(?:所以|因此|因而|于是|於是|那么|那麼|这就意味着|這就意味著|这意味着|這意味著|也就是说|也就是說|可见|可見|so\b|therefore|that's why|this means)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\W*(?:所以|因此|因而|于是|於是|那么|那麼|这就意味着|這就意味著|这意味着|這意味著|也就是说|也就是說|可见|可見|结果|結果|so\b|therefore|that's why|this means)", RegexOptions.IgnoreCase)]
     private static partial Regex Conclusion();
 
     [GeneratedRegex(@"也是这么回事|也是這麼回事|也是这样|也是這樣|同样道理|同樣道理|同样的道理|同樣的道理|也一样|也一樣|the same (?:goes|is true)|likewise", RegexOptions.IgnoreCase)]
@@ -83,7 +83,7 @@ public static partial class Quotes
             var paragraphsToCross = LikenedBack().IsMatch(text) ? 1 : 0;
             for (var earlier = best - 1; earlier >= 0 && length + Length(sentences[earlier]) <= MaxPassageQuoteLength; earlier--)
             {
-                if (!SameParagraph(body, sentences[earlier], sentences[earlier + 1]) && paragraphsToCross-- <= 0)
+                if (!SameBlock(body, sentences[earlier], sentences[earlier + 1]) && paragraphsToCross-- <= 0)
                 {
                     break;
                 }
@@ -148,8 +148,11 @@ public static partial class Quotes
         return MergeBySpeaker(picked, body);
     }
 
+    /// <summary>A sentence of which more than this share is the question's own words repeats it.</summary>
+    private const double EchoShare = 0.6;
+
     private static bool WantsMore(QuestionAnalysis question, string text) =>
-        Sentences.IsQuestion(text) || Announces(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
+        Sentences.IsQuestion(text) || question.EchoOf(text) > EchoShare || Announces(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
 
     /// <summary>A sentence that announces what follows ("我想补充几个数学上的限制。", "There are two reasons:").</summary>
     private static bool Announces(string text)
@@ -183,6 +186,9 @@ public static partial class Quotes
         {
             score -= 0.3;
         }
+
+        // A sentence made of the question's own words says back what was asked; the answer is beside it.
+        score -= Math.Max(0, question.EchoOf(sentence) - EchoShare) * 1.5;
 
         // A sentence about the article itself ("本文为……专题系列的一部分") is a blurb, not what it argues.
         if (AboutTheArticle(sentence))
@@ -259,6 +265,27 @@ public static partial class Quotes
 
     private static bool SameParagraph(string body, QuoteSpan first, QuoteSpan second) =>
         first.End <= second.Start && body.AsSpan(first.End, second.Start - first.End).IndexOf('\n') < 0;
+
+    /// <summary>One paragraph, or items of one list ("- 基准用专家级提问量度" … "- 结果：……"), which argue as one.</summary>
+    private static bool SameBlock(string body, QuoteSpan first, QuoteSpan second)
+    {
+        if (SameParagraph(body, first, second))
+        {
+            return true;
+        }
+
+        if (first.End > second.Start)
+        {
+            return false;
+        }
+
+        var gap = body.AsSpan(first.End, second.Start - first.End);
+        var newline = gap.IndexOf('\n');
+        return newline >= 0 && gap[(newline + 1)..].TrimStart(' ') is [ '-' or '*' or '+', ' ', ..] && gap.LastIndexOf('\n') == newline
+            && LineStart(body, first.Start) is var line && body.AsSpan(line).TrimStart(' ') is [ '-' or '*' or '+', ' ', ..];
+    }
+
+    private static int LineStart(string body, int at) => at == 0 ? 0 : body.LastIndexOf('\n', at - 1) + 1;
 
     /// <summary>Neighbouring sentences of one speaker (and one paragraph) become one quote.</summary>
     private static List<QuoteSpan> MergeBySpeaker(List<QuoteSpan> spans, string body)

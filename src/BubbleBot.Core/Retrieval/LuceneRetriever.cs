@@ -107,7 +107,10 @@ public sealed partial class LuceneRetriever : IRetriever
             var coverage = plan.Coverage(present[i], focusOnly: true);
             var evidence = plan.Evidence(present[i]);
             Log.Candidate(_logger, chunk.Id, found[i].Score, coverage, evidence);
-            candidates.Add(new Candidate(chunk, (BM25Share * found[i].Score / best) + ((1 - BM25Share) * plan.Coverage(present[i])), coverage, evidence));
+            candidates.Add(new Candidate(chunk, (BM25Share * found[i].Score / best) + ((1 - BM25Share) * plan.Coverage(present[i])), coverage, evidence)
+            {
+                SubjectEvidence = plan.Evidence(present[i], subjectsOnly: true),
+            });
         }
 
         return candidates;
@@ -127,7 +130,11 @@ public sealed partial class LuceneRetriever : IRetriever
 }
 
 /// <summary>A passage BM25 found, with its combined score, its coverage of the question and its specific evidence.</summary>
-internal sealed record Candidate(Chunk Chunk, double Score, double Coverage, double Evidence);
+internal sealed record Candidate(Chunk Chunk, double Score, double Coverage, double Evidence)
+{
+    /// <summary>The evidence of the question's specific nouns and names alone: two of them in one passage say what it is about.</summary>
+    public double SubjectEvidence { get; init; }
+}
 
 /// <summary>
 /// Decides from several signals whether the articles answer a question: the share of its content the best passage
@@ -164,6 +171,9 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     /// </summary>
     public const double FigurePassageFloorShare = 0.75;
 
+    /// <summary>Share (by weight) of the debate's common words asked of a once-mentioned name that must be within a sentence of it.</summary>
+    public const double MinAskedShareNearName = 0.5;
+
     /// <summary>Transcript turns after a question turn that may hold its answer.</summary>
     public const int ReplyTurns = 3;
 
@@ -176,7 +186,11 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
 
         if (question.Intent == QuestionIntent.Sides || question.AsksForGist)
         {
-            return RelevanceVerdict.Answerable;
+            // "比特币算泡沫吗？正反两方怎么看？" asks for sides of a debate the articles do not have.
+            return question.Intent != QuestionIntent.Sides ? RelevanceVerdict.Answerable
+                : question.AbsentSubjects.Count > 0 && !question.Plan.Units.Any(u => u.IsName && u.InCorpus) ? RelevanceVerdict.AbsentSubject
+                : !NameMeetsWhatIsAsked(question, candidates.Where(c => Covers(question, c))) ? RelevanceVerdict.NotCovered
+                : RelevanceVerdict.Answerable;
         }
 
         var best = candidates.OrderByDescending(c => c.Coverage).FirstOrDefault();
@@ -210,7 +224,55 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
             return RelevanceVerdict.NoAnswerOfThatKind;
         }
 
+        if (question.NamedArticleIds.Count == 0 && !NameMeetsWhatIsAsked(question, candidates.Where(c => Covers(question, c))))
+        {
+            return RelevanceVerdict.NotCovered;
+        }
+
         return RelevanceVerdict.Answerable;
+    }
+
+    /// <summary>
+    /// A question made of a name the articles mention in one passage only and the debate's common words ("比特币是泡沫
+    /// 吗？") asks where that name stands in the debate. It is answered only where the two meet, within a sentence of
+    /// each other, most of the common words (by weight) with the name: the livestream's one mention of mining Bitcoin
+    /// says nothing about a Bitcoin bubble. A name the articles discuss in several passages is their subject, and a
+    /// specific word asked of a name is found by coverage like any other.
+    /// </summary>
+    private bool NameMeetsWhatIsAsked(QuestionAnalysis question, IEnumerable<Candidate> covering)
+    {
+        var plan = question.Plan;
+        // "AI" is a name, but one of the whole debate: it is part of what is asked, not the subject.
+        var names = plan.Units.Where(u => u.IsName && u.InCorpus && u.Specificity >= QueryPlan.SpecificThreshold).ToList();
+        if (names.Count != 1 || !MentionedInOnePassage(names[0]))
+        {
+            return true;
+        }
+
+        // Lone characters ("币" of 比特币) say too little to count either way. A specific word asked of the name
+        // ("最大的IPO募资多少") is found by coverage like any other.
+        var asked = plan.Units.Where(u => !names.Contains(u) && u.InCorpus && u.IsSubject && !u.IsSingleCharacter).ToList();
+        if (asked.Count == 0 || asked.Any(u => u.Specificity >= QueryPlan.SpecificThreshold))
+        {
+            return true;
+        }
+
+        foreach (var candidate in covering)
+        {
+            var text = candidate.Chunk.Text;
+            var sentences = Sentences.Split(text, 0, text.Length);
+            for (var i = 0; i < sentences.Count; i++)
+            {
+                var window = text[sentences[Math.Max(0, i - 1)].Start..sentences[Math.Min(sentences.Count - 1, i + 1)].End];
+                var terms = plan.TermsOf(window);
+                if (names[0].CreditFrom(terms) > 0 && asked.Sum(u => u.Weight * u.CreditFrom(terms)) >= MinAskedShareNearName * asked.Sum(u => u.Weight))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -226,11 +288,14 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     }
 
     private static bool StronglyEvidenced(Candidate candidate) =>
-        candidate.Evidence >= StrongEvidence && candidate.Coverage >= MinCoverageWithStrongEvidence;
+        candidate.SubjectEvidence >= StrongEvidence && candidate.Coverage >= MinCoverageWithStrongEvidence;
 
     /// <summary>The coverage a passage needs to be quoted for <paramref name="question"/>.</summary>
     public double CoverageFloor(QuestionAnalysis question) =>
         question.NamedArticleIds.Count > 0 ? Math.Min(NamedArticleMinCoverage, minCoverage) : minCoverage;
+
+    private bool MentionedInOnePassage(QueryUnit name) =>
+        name.Alternatives.Where(a => a.Terms.All(t => index.DocumentFrequency(t) > 0)).All(a => a.Terms.Min(index.DocumentFrequency) <= 1);
 
     /// <summary>
     /// A figure or date in a sentence that is about the question: that sentence with the one before it covers

@@ -49,6 +49,9 @@ internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alte
     /// <summary>A word of the language's dictionary, not a run the segmenter guessed ("图里" from "那张图里").</summary>
     public bool IsKnownWord { get; init; } = true;
 
+    /// <summary>A lone Chinese character, matched as itself.</summary>
+    public bool IsSingleCharacter => Alternatives.All(a => a.Terms.All(t => t.StartsWith(CorpusIndex.UnigramPrefix, StringComparison.Ordinal)));
+
     /// <summary>A specific word of the question: rare in the corpus, or a name it lacks (not the asker's own wording).</summary>
     public bool IsSpecific => InFocus && Specificity >= QueryPlan.SpecificThreshold && (InCorpus || IsName);
 
@@ -126,21 +129,26 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
     /// </summary>
     private const double AttributeSpecificity = 0.45;
 
+    private const double NonSubjectEvidence = 0.5;
+
     /// <summary>
     /// The specific content <paramref name="terms"/> show, in units (1 = one specific word fully present): a passage
     /// that shares only the debate's common words with a question, or one ambiguous dictionary rendering, is not
     /// evidence that it answers it.
     /// </summary>
-    public double Evidence(IReadOnlySet<string> terms)
+    /// <param name="subjectsOnly">Count only nouns and names: what a passage is about, not what it says of it.</param>
+    public double Evidence(IReadOnlySet<string> terms, bool subjectsOnly = false)
     {
         var evidence = 0.0;
         foreach (var unit in Units)
         {
             // A specific subject of the context sentences counts at their reduced weight: "that Wharton survey … how
             // many bosses did they ask?" is about the survey.
-            if (unit.InCorpus && unit.IsSubject && unit.Specificity >= SpecificThreshold)
+            // A specific verb or adjective ("离婚", "痛苦") is half the evidence a specific noun is: two of them show
+            // what a passage is about, one alone ("返工") does not.
+            if (unit.InCorpus && unit.Specificity >= SpecificThreshold && (unit.IsSubject || !subjectsOnly))
             {
-                evidence += unit.CreditFrom(terms) * Math.Min(1, unit.Weight / unit.Specificity);
+                evidence += unit.CreditFrom(terms) * Math.Min(1, unit.Weight / unit.Specificity) * (unit.IsSubject ? 1 : NonSubjectEvidence);
             }
         }
 

@@ -72,6 +72,41 @@ public sealed record QuestionAnalysis(
 
     /// <summary>Weighted share (0–1) of the question's content that <paramref name="text"/> contains.</summary>
     public double CoverageOf(string text) => Plan.Coverage(Plan.TermsOf(text), focusOnly: true);
+
+    /// <summary>
+    /// Share (0–1) of <paramref name="sentence"/>'s character pairs and words that the question itself contains: a
+    /// sentence near 1 says back what was asked ("结果：能力飙升，但实际使用率原地踏步" for "为什么能力飙升但使用率原地踏步？") and adds nothing.
+    /// </summary>
+    public double EchoOf(string sentence)
+    {
+        var pairs = 0;
+        var echoed = 0;
+        var folded = ScriptFolder.Fold(sentence).ToLowerInvariant();
+        for (var i = 0; i < folded.Length; i++)
+        {
+            if (char.IsLetter(folded[i]) && folded[i] < 0x2E80)
+            {
+                var end = i;
+                while (end < folded.Length && char.IsLetterOrDigit(folded[end]) && folded[end] < 0x2E80)
+                {
+                    end++;
+                }
+
+                pairs++;
+                echoed += end - i > 1 && Normalized.Contains(folded[i..end], StringComparison.Ordinal) ? 1 : 0;
+                i = end - 1;
+            }
+            else if (i + 1 < folded.Length && IsHan(folded[i]) && IsHan(folded[i + 1]))
+            {
+                pairs++;
+                echoed += Normalized.Contains(folded.AsSpan(i, 2), StringComparison.Ordinal) ? 1 : 0;
+            }
+        }
+
+        return pairs == 0 ? 0 : (double)echoed / pairs;
+    }
+
+    private static bool IsHan(char c) => c is >= '\u4e00' and <= '\u9fff';
 }
 
 /// <summary>The passages a retriever found for an analysed question, and whether they answer it.</summary>

@@ -267,7 +267,7 @@ public sealed partial class QuestionAnalyzer
                 {
                     if (OneCharacterApart(window, term))
                     {
-                        if (!IsKnownWordAt(folded, at, length))
+                        if (!IsKnownWordAt(folded, at, length) && !StraddlesWord(folded, at, length))
                         {
                             corrected ??= folded.ToCharArray();
                             term.CopyTo(corrected.AsSpan(at));
@@ -283,6 +283,11 @@ public sealed partial class QuestionAnalyzer
     }
 
     private bool IsKnownWordAt(string folded, int at, int length) => !_segmenter.IsUnknown(folded.Substring(at, length));
+
+    /// <summary>True when the window's first or last character makes a known word with its neighbour: "讲飞轮" holds 飞轮, not a slip for 陆飞.</summary>
+    private bool StraddlesWord(string folded, int at, int length) =>
+        at > 0 && LanguageDetector.IsHan(folded[at - 1]) && IsKnownWordAt(folded, at - 1, 2)
+        || at + length < folded.Length && LanguageDetector.IsHan(folded[at + length]) && IsKnownWordAt(folded, at + length - 1, 2);
 
     private static bool AllHan(ReadOnlySpan<char> text)
     {
@@ -737,9 +742,20 @@ public sealed partial class QuestionAnalyzer
     private string? Correct(string word) =>
         word.Length < 5 ? null : _vocabulary.SingleWords.FirstOrDefault(w => Math.Abs(w.Length - word.Length) <= 1 && EditDistance.AtMostOne(w, word));
 
-    /// <summary>A compound typed as one word ("cashflow", "chipmaker") read as the two-word entry the vocabulary has.</summary>
+    /// <summary>A compound typed as one word ("cashflow", "chipmaker", "gpt5") read as the two words the vocabulary or the articles have.</summary>
     private string? SplitCompound(string word)
     {
+        // "gpt5" is how people type a model the articles write "GPT-5".
+        var digit = word.AsSpan().IndexOfAnyInRange('0', '9');
+        if (digit > 1 && word.AsSpan(digit).ContainsAnyExceptInRange('0', '9') is false)
+        {
+            var split = word[..digit] + " " + word[digit..];
+            if (_index.Analyzer.Analyze(split).All(t => _index.DocumentFrequency(t.Term) > 0))
+            {
+                return split;
+            }
+        }
+
         for (var at = 3; word.Length >= 6 && at <= word.Length - 3; at++)
         {
             var phrase = word[..at] + " " + word[at..];

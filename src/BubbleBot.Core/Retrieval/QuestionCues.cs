@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using BubbleBot.Core.Text;
 
 namespace BubbleBot.Core.Retrieval;
@@ -8,7 +9,7 @@ namespace BubbleBot.Core.Retrieval;
 /// debate, a follow-up, or an attempt to change the bot's instructions. Chinese cues match anywhere; English cues
 /// match whole words.
 /// </summary>
-public sealed class QuestionCues
+public sealed partial class QuestionCues
 {
     private readonly List<(string Cue, string Kind)> _cues;
     private readonly HashSet<string> _answerTypeCues;
@@ -60,7 +61,7 @@ public sealed class QuestionCues
 
     /// <summary>
     /// The answer types asked for by <paramref name="askingSentences"/> (the question's focus, without its preamble):
-    /// in each sentence its last part asks ("…是不是拿来当女友，他平时拿GPT干嘛？" does not ask yes or no), and two
+    /// in each sentence its last part that asks anything ("…是不是拿来当女友，他平时拿GPT干嘛？" does not ask yes or no), and two
     /// questions in a row ask for both.
     /// </summary>
     public AnswerType AnswerTypeIn(IEnumerable<string> askingSentences)
@@ -68,10 +69,17 @@ public sealed class QuestionCues
         var type = AnswerType.Unknown;
         foreach (var sentence in askingSentences)
         {
+            // The last part asks, unless it has no question word at all: "点解能力飙升，但使用率原地踏步？" asks why in its
+            // first part.
             var parts = sentence.Split(PartSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (parts.Length > 0)
+            for (var i = parts.Length - 1; i >= 0; i--)
             {
-                type |= AnswerTypeOf(KindsIn(parts[^1]));
+                var asked = AnswerTypeOf(KindsIn(parts[i]));
+                if (asked != AnswerType.Unknown || HasQuestionWord(parts[i]))
+                {
+                    type |= asked;
+                    break;
+                }
             }
         }
 
@@ -79,6 +87,12 @@ public sealed class QuestionCues
     }
 
     private static readonly char[] PartSeparators = ['，', ',', '；', '：', '—'];
+
+    [GeneratedRegex(@"什么|啥|咩|乜|哪|谁|边个|边度|怎|点样|如何|几|多少|\b(?:what|which|who|how|where|when|why)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex QuestionWord();
+
+    /// <summary>A question word that asks without naming an answer type ("他平时用GPT做什么？").</summary>
+    private static bool HasQuestionWord(string part) => QuestionWord().IsMatch(part);
 
     public static AnswerType AnswerTypeOf(IEnumerable<string> kinds)
     {
@@ -129,6 +143,13 @@ public sealed class QuestionCues
         return Auxiliaries.Contains(rest[..length].ToString());
     }
 
+    /// <summary>
+    /// "算不算泡沫" and "是不是泡沫" ask yes or no: a cue opening with a negation ("不算泡沫") is not said when the word it
+    /// negates comes just before it.
+    /// </summary>
+    private static bool InAskingPair(string text, string cue, int at) =>
+        cue.Length > 1 && cue[0] is '不' or '唔' && at > 0 && text[at - 1] == cue[1];
+
     private static bool Occurs(string text, string cue, bool atStartOnly)
     {
         var latin = cue.Any(char.IsAsciiLetter);
@@ -138,7 +159,7 @@ public sealed class QuestionCues
             var boundedBefore = !latin || at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1]);
             var end = at + cue.Length;
             var boundedAfter = !latin || end >= text.Length || !char.IsAsciiLetterOrDigit(text[end]);
-            if (boundedBefore && boundedAfter && (!IsWhWord(cue) || AsksAt(text, at, end)))
+            if (boundedBefore && boundedAfter && (!IsWhWord(cue) || AsksAt(text, at, end)) && !InAskingPair(text, cue, at))
             {
                 return true;
             }

@@ -77,19 +77,20 @@ public sealed class ChineseSegmenter
     }
 
     /// <summary>
-    /// jieba's general dictionary tags many common words as person names (范畴, 体操, 修正 are "nr"), so a known word
-    /// tagged as a person counts as a name only when it is rare; a word the dictionary lacks keeps the tag its
-    /// unknown-word model gave it.
+    /// jieba's general dictionary tags many common words as person names or other proper nouns (范畴, 体操, 修正 are
+    /// "nr"; 大战, 普通, 论文 are "nz"), so a known word with such a tag counts as a name only when it is rare or one of
+    /// the corpus's own names; a word the dictionary lacks keeps the tag its unknown-word model gave it.
     /// </summary>
-    private const int MaxCommonPersonTagFrequency = 500;
+    private const int MaxCommonNameTagFrequency = 500;
 
     private const int CommonWordFrequency = 300;
 
     /// <summary>Person, place, organisation or other proper noun: the subject of a question more than any other word.</summary>
     public bool IsName(Word word) => word.PartOfSpeech switch
     {
-        "ns" or "nt" or "nz" => true,
-        "nr" or "nrt" or "nrfg" => IsUnknown(word.Text) || Read(() => WordDictionary.Instance.GetFreqOrDefault(word.Text)) < MaxCommonPersonTagFrequency,
+        "ns" or "nt" => true,
+        "nr" or "nrt" or "nrfg" or "nz" => _corpusTerms.Contains(word.Text) || IsUnknown(word.Text)
+            || Read(() => WordDictionary.Instance.GetFreqOrDefault(word.Text)) < MaxCommonNameTagFrequency,
         _ => false,
     };
 

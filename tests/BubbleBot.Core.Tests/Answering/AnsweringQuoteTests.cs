@@ -27,6 +27,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_why_question_that_restates_a_lists_conclusion_gets_the_items_that_lead_to_it()
+    {
+        // The list's last item ("結果：能力飆升，但實際使用率原地踏步") says back what is asked; the items before it say why.
+        var answer = await core.AskAsync("點解Tony Lee覺得模型能力飆升,但實際使用率原地踏步?");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("遠遠達唔到呢個水平", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sentence_announcing_a_list_is_quoted_with_what_it_announces()
     {
         var answer = await core.AskAsync("直播里大川说AI有哪几个数学上的限制？");

@@ -16,6 +16,8 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("what did he compare the boom to?", AnswerType.Comparison)]
     [InlineData("someone said AI is just autocomplete, who pushed back?", AnswerType.Reply)]
     [InlineData("wait so did altman admit it's a bubble or nah", AnswerType.YesNo)]
+    [InlineData("xAI嗰個叢集有幾張GPU？", AnswerType.Amount)]
+    [InlineData("點解能力飆升,但實際使用率原地踏步?", AnswerType.Reason)]
     public void Recognises_the_answer_type(string question, AnswerType expected)
     {
         Assert.True(core.Analyzer.Analyze(question).AnswerType.HasFlag(expected));
@@ -155,6 +157,65 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void Two_characters_of_neighbouring_words_are_not_a_speakers_name_typed_off()
+    {
+        // 讲飞 is one character from 陆飞, but here 飞 belongs to 飞轮.
+        var analysis = core.Analyzer.Analyze("成日聽人講飛輪飛輪，咁泡沫其實係點樣形成嘅？");
+
+        Assert.Empty(analysis.NamedArticleIds);
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "飛輪");
+    }
+
+    [Fact]
+    public void A_common_word_the_dictionary_tags_as_a_proper_noun_is_not_a_name()
+    {
+        // jieba tags 大战 "nz"; it is an everyday word, not a subject the articles lack.
+        var analysis = core.Analyzer.Analyze("meta那个抢人大战到底花了多少钱，挖了几个人");
+
+        Assert.Empty(analysis.AbsentSubjects);
+    }
+
+    [Theory]
+    [InlineData("比特幣現在算不算泡沫？")]
+    [InlineData("AI係唔係泡沫嚟㗎？")]
+    public void Asking_whether_something_is_a_bubble_is_not_asking_for_both_sides(string question)
+    {
+        Assert.Equal(QuestionIntent.Ask, core.Analyzer.Analyze(question).Intent);
+    }
+
+    [Theory]
+    [InlineData("比特币是泡沫吗？")]
+    [InlineData("比特币是不是泡沫？正反两方怎么看？")]
+    [InlineData("比特幣現在算不算泡沫？會不會跟AI一起崩？")]
+    public async Task A_name_mentioned_once_in_passing_does_not_answer_where_it_stands_in_the_debate(string question)
+    {
+        // The livestream mentions mining Bitcoin once, as the first use of compute; nothing about a Bitcoin bubble.
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 3, CancellationToken.None);
+
+        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+    }
+
+    [Fact]
+    public async Task A_name_mentioned_once_answers_what_its_passage_says_of_it()
+    {
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("小杜话算力嘅第一代係挖比特币，咁第二代係乜？"), 3, CancellationToken.None);
+
+        Assert.True(result.Answerable);
+        Assert.Equal("gpt5-letdown-livestream", result.Hits[0].Chunk.DocId);
+    }
+
+    [Fact]
+    public async Task Two_specific_verbs_or_adjectives_are_evidence_but_one_is_not()
+    {
+        var twoWords = await core.Retriever.RetrieveAsync(new RetrievalRequest("為什麼以後換掉用慣的AI模型會像離婚一樣痛苦？"), 3, CancellationToken.None);
+        var oneWord = await core.Retriever.RetrieveAsync(new RetrievalRequest("掛八號風球仲使唔使返工㗎？"), 3, CancellationToken.None);
+
+        Assert.True(twoWords.Answerable);
+        Assert.Contains(twoWords.Hits, h => h.Chunk.DocId == "openai-cash-runway");
+        Assert.False(oneWord.Answerable, $"answered with {string.Join(", ", oneWord.Hits.Select(h => h.Chunk.Id))}");
+    }
+
+    [Fact]
     public void A_cantonese_word_matches_the_articles_written_synonym()
     {
         // The articles say 倒闭; data/synonyms.tsv lists 执笠 beside it.
@@ -217,6 +278,16 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         var analysis = core.Analyzer.Analyze("do most ai startups even have a steady cashflow?");
 
         Assert.Contains(analysis.Plan.Units, u => u.Label == "cashflow" && u.InCorpus);
+    }
+
+    [Fact]
+    public void A_model_name_typed_without_its_hyphen_is_the_one_the_articles_write()
+    {
+        // The livestream writes GPT-5.
+        var analysis = core.Analyzer.Analyze("the gpt5 hype was insane, what did altman claim they might solve");
+
+        Assert.Empty(analysis.AbsentSubjects);
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "gpt5" && u.InCorpus);
     }
 
     [Fact]
