@@ -65,7 +65,7 @@ public static partial class Quotes
         var picked = new List<QuoteSpan> { sentences[best] };
         var length = Length(sentences[best]);
 
-        // "他说：…" names nobody: take the sentence before it when that one names who speaks.
+        // "他说：…" names nobody, and "到那时……" says when by the sentence before: take that sentence too.
         if (best > 0 && RefersBack(body[sentences[best].Start..sentences[best].End]) && SameParagraph(body, sentences[best - 1], sentences[best])
             && length + Length(sentences[best - 1]) <= MaxPassageQuoteLength)
         {
@@ -152,7 +152,14 @@ public static partial class Quotes
     private const double EchoShare = 0.6;
 
     private static bool WantsMore(QuestionAnalysis question, string text) =>
-        Sentences.IsQuestion(text) || question.EchoOf(text) > EchoShare || Announces(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
+        Sentences.IsQuestion(text) || TrailsOff(text) || question.EchoOf(text) > EchoShare || Announces(text) || AnswerShapes.IsRequired(question.AnswerType) && !AnswerShapes.HasRequired(text, question.AnswerType);
+
+    /// <summary>A turn cut short ("花了上亿美金去签……"), which the next speaker finishes or corrects.</summary>
+    private static bool TrailsOff(string text)
+    {
+        var trimmed = text.TrimEnd();
+        return trimmed.EndsWith('…') || trimmed.EndsWith("...", StringComparison.Ordinal);
+    }
 
     /// <summary>A sentence that announces what follows ("我想补充几个数学上的限制。", "There are two reasons:").</summary>
     private static bool Announces(string text)
@@ -256,8 +263,11 @@ public static partial class Quotes
         return end < 0 ? text : text[..(end + 1)];
     }
 
+    [GeneratedRegex(@"^\W*(?:到那时|到那時|那时|那時|这样一来|這樣一來|如此一来|如此一來|这时|這時|then\b|by then\b|at that point\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex OpensWithBackReference();
+
     private static bool RefersBack(string sentence) =>
-        sentence.Length < 120 && (sentence.Contains("他说") || sentence.Contains("他說") || sentence.Contains("她说") || sentence.Contains("她說")
+        OpensWithBackReference().IsMatch(sentence) || sentence.Length < 120 && (sentence.Contains("他说") || sentence.Contains("他說") || sentence.Contains("她说") || sentence.Contains("她說")
             || sentence.Contains("he said", StringComparison.OrdinalIgnoreCase) || sentence.Contains("she said", StringComparison.OrdinalIgnoreCase)
             || sentence.StartsWith('“') || sentence.StartsWith('「'));
 

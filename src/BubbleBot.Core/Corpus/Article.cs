@@ -19,6 +19,12 @@ public sealed record Article(
     /// <summary>Other names of the article's source (author, outlet, kind of text) in every script and language.</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
+    /// <summary>
+    /// Other spellings of a transcript's speakers, by the name its speaker labels use ("索隆" → "Suo Long"): a question
+    /// typing one means that speaker.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> SpeakerSpellings { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>The article's key arguments, each a verbatim quote of its body with the side of the debate it takes.</summary>
     public IReadOnlyList<Claim> Claims { get; init; } = [];
 

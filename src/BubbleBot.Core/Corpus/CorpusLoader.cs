@@ -126,6 +126,8 @@ public sealed partial class CorpusLoader(ILogger<CorpusLoader> logger)
             FilePath: path)
         {
             Aliases = [.. (meta.Aliases ?? []).Where(a => !string.IsNullOrWhiteSpace(a)).Select(a => a.Trim())],
+            SpeakerSpellings = (meta.Speakers ?? []).Where(s => !string.IsNullOrWhiteSpace(s.Key))
+                .ToDictionary(s => s.Key.Trim(), s => (IReadOnlyList<string>)[.. (s.Value ?? []).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim())], StringComparer.Ordinal),
             Claims = claims,
             SkippedClaims = skippedClaims,
         };
@@ -204,6 +206,8 @@ public sealed partial class CorpusLoader(ILogger<CorpusLoader> logger)
         public string? SummaryEn { get; set; }
 
         public List<string>? Aliases { get; set; }
+
+        public Dictionary<string, List<string>?>? Speakers { get; set; }
 
         public List<ClaimEntry>? Claims { get; set; }
     }

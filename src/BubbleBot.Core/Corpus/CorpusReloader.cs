@@ -64,6 +64,8 @@ public sealed partial class CorpusReloader(CorpusSnapshots snapshots, CorpusBuil
         (a.Title, a.TitleEn, a.Author, a.Published, a.Language, a.Source, a.Url, a.SummaryEn, a.UrlCarriesCorpusText, a.Body)
         == (b.Title, b.TitleEn, b.Author, b.Published, b.Language, b.Source, b.Url, b.SummaryEn, b.UrlCarriesCorpusText, b.Body)
         && a.Aliases.SequenceEqual(b.Aliases) && a.Claims.SequenceEqual(b.Claims)
+        && a.SpeakerSpellings.Count == b.SpeakerSpellings.Count
+        && a.SpeakerSpellings.All(s => b.SpeakerSpellings.TryGetValue(s.Key, out var other) && s.Value.SequenceEqual(other))
         && a.Alternates.OrderBy(p => p.Key, StringComparer.Ordinal).SequenceEqual(b.Alternates.OrderBy(p => p.Key, StringComparer.Ordinal));
 
     public void Dispose() => _gate.Dispose();

@@ -52,6 +52,7 @@ public sealed partial class QuestionAnalyzer
     private readonly List<(string Alias, string ArticleId)> _aliases;
     private readonly Dictionary<string, string> _articleOfLatinAliasWord;
     private readonly ILookup<int, string> _hanNamesByLength;
+    private readonly List<(string Spelling, string Name)> _speakerSpellings;
 
     public QuestionAnalyzer(CorpusIndex index, QueryVocabulary vocabulary, QuestionCues cues, ChineseSegmenter segmenter)
     {
@@ -69,6 +70,11 @@ public sealed partial class QuestionAnalyzer
             .Where(w => w.Word.Length >= 6 && (vocabulary.Renderings(w.Word, out var curated).Count == 0 || curated))
             .DistinctBy(w => w.Word)
             .ToDictionary(w => w.Word, w => w.ArticleId, StringComparer.Ordinal);
+        // "suo long" is how an English asker types 索隆; each spelling is longer than the name it stands for.
+        _speakerSpellings = [.. index.Articles
+            .SelectMany(a => a.SpeakerSpellings.SelectMany(s => s.Value.Select(spelling => (Spelling: Normalize(spelling), Name: Normalize(s.Key)))))
+            .Where(s => s.Spelling.Length >= s.Name.Length)
+            .OrderByDescending(s => s.Spelling.Length)];
         // Transcript speakers' two-character names too: 索龙 for 索隆 is a common slip, and a speaker is named often.
         var speakers = index.Chunks.Select(c => c.Speaker).OfType<string>().Distinct().Select(Normalize).Where(s => s.Length == 2 && s.All(LanguageDetector.IsHan));
         _hanNamesByLength = segmenter.CorpusTerms
@@ -129,7 +135,7 @@ public sealed partial class QuestionAnalyzer
     private QuestionAnalysis AnalyzeAlone(string question)
     {
         var language = LanguageDetector.Detect(question);
-        var folded = CorrectHanTypos(Normalize(question));
+        var folded = WithSpeakersNamed(CorrectHanTypos(Normalize(question)));
         var kinds = _cues.KindsIn(folded);
         var intent = kinds.Contains("injection") ? QuestionIntent.Injection
             : kinds.Contains("sides") ? QuestionIntent.Sides
@@ -280,6 +286,26 @@ public sealed partial class QuestionAnalyzer
         }
 
         return corrected is null ? folded : new string(corrected);
+    }
+
+    /// <summary>
+    /// A speaker typed in another spelling ("how did suo long tease him?") becomes the name the transcript labels them
+    /// with, padded with spaces so every offset into the question still holds.
+    /// </summary>
+    private string WithSpeakersNamed(string folded)
+    {
+        foreach (var (spelling, name) in _speakerSpellings)
+        {
+            for (var at = folded.IndexOf(spelling, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(spelling, at + 1, StringComparison.Ordinal))
+            {
+                if (IsWordAt(folded, at, spelling.Length))
+                {
+                    folded = string.Concat(folded.AsSpan(0, at), name.PadRight(spelling.Length), folded.AsSpan(at + spelling.Length));
+                }
+            }
+        }
+
+        return folded;
     }
 
     private bool IsKnownWordAt(string folded, int at, int length) => !_segmenter.IsUnknown(folded.Substring(at, length));

@@ -36,6 +36,34 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_speaker_typed_in_pinyin_is_the_transcripts_speaker()
+    {
+        // The livestream's front matter lists "Suo Long" as a spelling of 索隆.
+        var answer = await core.AskAsync("When Lu Fei admitted he talks to GPT from morning till night, how did Suo Long tease him?");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("虚拟情人", StringComparison.Ordinal));
+        Assert.Contains("索隆: ", answer.Text);
+    }
+
+    [Fact]
+    public async Task A_turn_that_trails_off_is_quoted_with_the_turn_that_finishes_it()
+    {
+        // 陆飞's "花了上亿美金去签……" is corrected by 索隆 in the next turn.
+        var answer = await core.AskAsync("meta那个抢人大战到底花了多少钱，挖了几个人");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("140亿美金", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_sentence_opening_with_a_back_reference_is_quoted_with_the_sentence_it_refers_to()
+    {
+        // "到那时，放弃这款模型……就像经历一场离婚" says why only with the sentence before it.
+        var answer = await core.AskAsync("為什麼有人說以後要換掉用慣的AI模型會像離婚一樣痛苦？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("购物习惯", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sentence_announcing_a_list_is_quoted_with_what_it_announces()
     {
         var answer = await core.AskAsync("直播里大川说AI有哪几个数学上的限制？");

@@ -22,6 +22,8 @@ public sealed class CorpusLoaderTests : IDisposable
         alternates:
           en: https://example.org/en/sample
         summary_en: A sample.
+        speakers:
+          索隆: ["Suo Long", "Suolong"]
         ---
         ## 标题
         正文第一句。正文第二句。
@@ -41,6 +43,7 @@ public sealed class CorpusLoaderTests : IDisposable
         Assert.True(article.UrlCarriesCorpusText);
         Assert.Equal("https://example.org/en/sample", article.Alternates["en"]);
         Assert.StartsWith("## 标题", article.Body);
+        Assert.Equal(["Suo Long", "Suolong"], article.SpeakerSpellings["索隆"]);
     }
 
     [Theory]
