@@ -58,12 +58,26 @@ internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alte
     /// <summary>A specific subject the question is about, which a passage must contain to answer it.</summary>
     public bool IsSpecificSubject => IsSpecific && IsSubject;
 
-    public double CreditFrom(IReadOnlySet<string> terms)
+    public double CreditFrom(IReadOnlySet<string> terms) => CreditFrom(terms, minCredit: 0);
+
+    /// <summary>
+    /// The credit <paramref name="terms"/> give as evidence: a guess at a rendering ("copilot" → 副驾驶 → 驾驶) helps a
+    /// passage rank but does not show it is about the question.
+    /// </summary>
+    public double EvidenceFrom(IReadOnlySet<string> terms) => CreditFrom(terms, MinEvidenceCredit);
+
+    /// <summary>Alternatives credited less than this (indirect renderings) are not evidence.</summary>
+    private const double MinEvidenceCredit = 0.5;
+
+    private double CreditFrom(IReadOnlySet<string> terms, double minCredit)
     {
         var credit = 0.0;
         foreach (var alternative in Alternatives)
         {
-            credit = Math.Max(credit, alternative.CreditFrom(terms));
+            if (alternative.Credit >= minCredit)
+            {
+                credit = Math.Max(credit, alternative.CreditFrom(terms));
+            }
         }
 
         return credit;
@@ -148,7 +162,7 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
             // what a passage is about, one alone ("返工") does not.
             if (unit.InCorpus && unit.Specificity >= SpecificThreshold && (unit.IsSubject || !subjectsOnly))
             {
-                evidence += unit.CreditFrom(terms) * Math.Min(1, unit.Weight / unit.Specificity) * (unit.IsSubject ? 1 : NonSubjectEvidence);
+                evidence += unit.EvidenceFrom(terms) * Math.Min(1, unit.Weight / unit.Specificity) * (unit.IsSubject ? 1 : NonSubjectEvidence);
             }
         }
 

@@ -156,6 +156,11 @@ public sealed class QueryVocabulary
             yield return form;
         }
 
+        foreach (var form in DerivedFrom(word))
+        {
+            yield return form;
+        }
+
         // Last, the word's noun of action, which dictionaries list more often than the verb ("fundraise" → "fundraising").
         if (word.Length > 3 && !word.EndsWith("ing", StringComparison.Ordinal))
         {
@@ -176,6 +181,30 @@ public sealed class QueryVocabulary
         ["people"] = "person", ["children"] = "child", ["data"] = "data", ["better"] = "good", ["best"] = "good",
         ["worse"] = "bad", ["worst"] = "bad", ["'d"] = "would",
     };
+
+    /// <summary>
+    /// The word a derived noun, adjective or adverb is built on, which a dictionary may render when it does not render
+    /// the derived word the way the articles write it ("diagnosis" → "diagnose" → 诊断, "conversion" → "convert" → 转化).
+    /// </summary>
+    private static IEnumerable<string> DerivedFrom(string word)
+    {
+        foreach (var (suffix, replacements) in DerivationSuffixes)
+        {
+            if (word.Length > suffix.Length + 3 && word.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                foreach (var replacement in replacements)
+                {
+                    yield return word[..^suffix.Length] + replacement;
+                }
+            }
+        }
+    }
+
+    private static readonly (string Suffix, string[] Replacements)[] DerivationSuffixes =
+    [
+        ("ysis", ["yze", "yse"]), ("sis", ["se"]), ("sion", ["t", "de", "d"]), ("tion", ["te", "t", "e"]),
+        ("ility", ["le"]), ("ity", ["e", ""]), ("ness", [""]), ("ment", [""]), ("ily", ["y"]), ("ly", [""]), ("or", [""]), ("er", [""]),
+    ];
 
     private static IEnumerable<string> BaseForms(string word)
     {

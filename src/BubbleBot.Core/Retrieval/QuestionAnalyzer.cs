@@ -273,7 +273,7 @@ public sealed partial class QuestionAnalyzer
                 {
                     if (OneCharacterApart(window, term))
                     {
-                        if (!IsKnownWordAt(folded, at, length) && !StraddlesWord(folded, at, length))
+                        if (!IsKnownWordAt(folded, at, length) && !StraddlesWord(folded, at, length) && KeepsADistinctiveCharacter(window, term))
                         {
                             corrected ??= folded.ToCharArray();
                             term.CopyTo(corrected.AsSpan(at));
@@ -309,6 +309,26 @@ public sealed partial class QuestionAnalyzer
     }
 
     private bool IsKnownWordAt(string folded, int at, int length) => !_segmenter.IsUnknown(folded.Substring(at, length));
+
+    /// <summary>
+    /// A slip keeps a character that marks the name ("索龙" keeps 索); one that keeps only an everyday character
+    /// ("小诗" of 小杜, "老师" of 老隐) is another word.
+    /// </summary>
+    private bool KeepsADistinctiveCharacter(ReadOnlySpan<char> window, string term)
+    {
+        for (var i = 0; i < window.Length; i++)
+        {
+            if (window[i] == term[i] && _segmenter.Frequency(term[i].ToString()) <= EverydayCharacterFrequency)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>jieba counts 小, 老 and 大 tens of thousands of times; a name's own characters (索, 陆, 隆) a few thousand.</summary>
+    private const long EverydayCharacterFrequency = 20_000;
 
     /// <summary>True when the window's first or last character makes a known word with its neighbour: "讲飞轮" holds 飞轮, not a slip for 陆飞.</summary>
     private bool StraddlesWord(string folded, int at, int length) =>

@@ -90,7 +90,7 @@ public sealed class ChineseSegmenter
     {
         "ns" or "nt" => true,
         "nr" or "nrt" or "nrfg" or "nz" => _corpusTerms.Contains(word.Text) || IsUnknown(word.Text)
-            || Read(() => WordDictionary.Instance.GetFreqOrDefault(word.Text)) < MaxCommonNameTagFrequency,
+            || Frequency(word.Text) < MaxCommonNameTagFrequency,
         _ => false,
     };
 
@@ -99,6 +99,9 @@ public sealed class ChineseSegmenter
 
     /// <summary>The corpus's own names and terms (user dictionary and aliases), folded.</summary>
     public IReadOnlyCollection<string> CorpusTerms => _corpusTerms;
+
+    /// <summary>How often jieba's dictionaries count the word (0 when they do not know it).</summary>
+    public long Frequency(string word) => Read(() => WordDictionary.Instance.GetFreqOrDefault(word));
 
     /// <summary>True when jieba's dictionaries do not know the word (a new name, or a typo).</summary>
     public bool IsUnknown(string word) => !Read(() => WordDictionary.Instance.ContainsWord(word));

@@ -235,6 +235,37 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void A_derived_english_word_is_rendered_through_the_word_it_is_built_on()
+    {
+        // CC-CEDICT renders "diagnose" (诊断, in the transcript), not "diagnosis".
+        var analysis = core.Analyzer.Analyze("why is ai so hard to use for medical diagnosis?");
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "diagnosis" && u.InCorpus);
+    }
+
+    [Fact]
+    public void A_guessed_rendering_ranks_passages_but_is_not_evidence()
+    {
+        // "copilot" → 副驾驶 (absent) → 驾驶 (in 自动驾驶): a guess, not a sign the passage is about Copilot.
+        var analysis = core.Analyzer.Analyze("what does copilot do?");
+        var unit = Assert.Single(analysis.Plan.Units, u => u.Label == "copilot");
+        var terms = analysis.Plan.TermsOf("型号称配备L4级自动驾驶功能");
+
+        Assert.True(unit.CreditFrom(terms) > 0);
+        Assert.Equal(0, unit.EvidenceFrom(terms));
+    }
+
+    [Fact]
+    public void A_word_keeping_only_an_everyday_character_of_a_speakers_name_is_not_that_speaker()
+    {
+        // 小诗 is one character from 小杜, but 小 opens countless words.
+        var analysis = core.Analyzer.Analyze("帮我写首关于秋天的小诗呗,要押韵的");
+
+        Assert.Empty(analysis.NamedArticleIds);
+        Assert.DoesNotContain("小杜", analysis.Normalized, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_lowercase_word_the_chinese_articles_keep_in_latin_letters_is_a_name()
     {
         var analysis = core.Analyzer.Analyze("how much cash does coreweave have on hand?");
