@@ -148,6 +148,9 @@ public static partial class Quotes
         return MergeBySpeaker(picked, body);
     }
 
+    /// <summary>Weight of a sentence's coverage of the whole question, context sentences included, beside its coverage of the asking sentence.</summary>
+    private const double ContextShare = 0.25;
+
     /// <summary>A sentence of which more than this share is the question's own words repeats it.</summary>
     private const double EchoShare = 0.6;
 
@@ -183,7 +186,10 @@ public static partial class Quotes
     public static double AnswerScore(QuestionAnalysis question, string sentence)
     {
         // A bare "为什么？" after a question wants the reasons about its topic, not the sentence that answered it.
-        var score = question.CoverageOf(sentence) * (question.AsksOnlyAnotherKindOfAnswer ? 0.5 : 1);
+        // The context sentences before the question break ties between sentences covering what it asks equally.
+        var terms = question.Plan.TermsOf(sentence);
+        var score = question.Plan.Coverage(terms, focusOnly: true) * (question.AsksOnlyAnotherKindOfAnswer ? 0.5 : 1)
+            + ContextShare * question.Plan.Coverage(terms);
         if (question.AnswerType != AnswerType.Unknown && AnswerShapes.Fits(sentence, question.AnswerType))
         {
             score += question.AsksOnlyAnotherKindOfAnswer ? 0.5 : 0.25;

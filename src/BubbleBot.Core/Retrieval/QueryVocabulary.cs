@@ -227,14 +227,25 @@ public sealed class QueryVocabulary
         {
             yield return word[..^3];
             yield return word[..^3] + "e";
+            if (EndsWithDoubledConsonant(word[..^3]))
+            {
+                yield return word[..^4]; // "chatting" → "chat"
+            }
         }
 
         if (word.EndsWith("ed", StringComparison.Ordinal))
         {
             yield return word[..^2];
             yield return word[..^1];
+            if (EndsWithDoubledConsonant(word[..^2]))
+            {
+                yield return word[..^3]; // "shipped" → "ship"
+            }
         }
     }
+
+    private static bool EndsWithDoubledConsonant(string stem) =>
+        stem.Length > 2 && stem[^1] == stem[^2] && !"aeiouls".Contains(stem[^1], StringComparison.Ordinal);
 
     private static string NormalizeEnglish(string text) =>
         string.Join(' ', text.ToLowerInvariant().Replace('-', ' ').Split(' ', StringSplitOptions.RemoveEmptyEntries));

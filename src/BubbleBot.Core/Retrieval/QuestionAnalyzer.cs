@@ -505,6 +505,11 @@ public sealed partial class QuestionAnalyzer
                 }
 
                 var (renderings, curated) = RenderingsInCorpus(word);
+                if (renderings.Count == 0 && !InCorpus(word) && owner.IsMisspeltStopword(word))
+                {
+                    continue; // "actualy", "realy"
+                }
+
                 if (renderings.Count == 0 && !InCorpus(word) && (owner.Correct(word) ?? owner.SplitCompound(word)) is { } corrected)
                 {
                     word = corrected;
@@ -568,6 +573,12 @@ public sealed partial class QuestionAnalyzer
             if (Figure().IsMatch(word))
             {
                 return false; // "500B", "4T", "15x": an amount, not a name.
+            }
+
+            // "per DAY" shouts an everyday word; "NVDA" (no rendering) and "GPU" (in the articles) are names.
+            if (word.Length > 1 && word.All(char.IsUpper) && renderings.Count > 0 && !InCorpus(word.ToLowerInvariant()))
+            {
+                return false;
             }
 
             if (word.Skip(1).Any(char.IsUpper) || word.Any(char.IsDigit) && word.Any(char.IsLetter))
@@ -783,6 +794,10 @@ public sealed partial class QuestionAnalyzer
         private static double WeightOf(double specificity, bool inCorpus, bool isName) =>
             inCorpus ? specificity : isName ? AbsentNameWeight : AbsentWordWeight;
     }
+
+    /// <summary>A word no dictionary knows one edit from a long stop word ("actualy" for "actually").</summary>
+    private bool IsMisspeltStopword(string word) =>
+        word.Length >= 5 && _vocabulary.Stopwords.Any(s => s.Length >= 6 && Math.Abs(s.Length - word.Length) <= 1 && s.All(char.IsAsciiLetter) && EditDistance.AtMostOne(s, word));
 
     /// <summary>A misspelt English word ("budjet") read as the vocabulary word one edit away.</summary>
     private string? Correct(string word) =>

@@ -64,6 +64,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task The_context_before_a_question_decides_between_sentences_that_answer_it_equally()
+    {
+        // "是哪个学院？" fits the MIT study and the Wharton survey alike; the context says the other business school.
+        var answer = await core.AskAsync("我朋友甩给我一个MIT的研究,说AI对企业没用。但我记得有篇文章提到另一个商学院做的调查,结论正好反过来。是哪个学院?调查结果是啥?");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("沃顿商学院", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sentence_announcing_a_list_is_quoted_with_what_it_announces()
     {
         var answer = await core.AskAsync("直播里大川说AI有哪几个数学上的限制？");

@@ -266,6 +266,23 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void A_shouted_everyday_word_is_not_a_name_and_a_doubled_consonant_is_undone()
+    {
+        var analysis = core.Analyzer.Analyze("yo how much does openai burn per DAY just on ppl chatting w gpt");
+
+        Assert.Empty(analysis.AbsentSubjects);
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "chatting" && u.InCorpus);
+    }
+
+    [Fact]
+    public void A_misspelt_filler_word_is_still_a_filler()
+    {
+        var analysis = core.Analyzer.Analyze("did altman actualy say it is a bubble?");
+
+        Assert.DoesNotContain("actualy", analysis.Terms);
+    }
+
+    [Fact]
     public void A_lowercase_word_the_chinese_articles_keep_in_latin_letters_is_a_name()
     {
         var analysis = core.Analyzer.Analyze("how much cash does coreweave have on hand?");
