@@ -97,6 +97,18 @@ public static partial class Quotes
             }
         }
 
+        // A question asking two things ("who is he and what joke did he tell?") may be answered by two sentences.
+        var complement = Enumerable.Range(0, sentences.Count)
+            .Where(i => !picked.Contains(sentences[i]) && !Sentences.IsQuestion(body[sentences[i].Start..sentences[i].End]))
+            .Select(i => (Index: i, Adds: question.CoverageBeyond(body[sentences[i].Start..sentences[i].End], text)))
+            .DefaultIfEmpty((Index: -1, Adds: 0))
+            .MaxBy(c => c.Adds);
+        if (complement.Adds >= ComplementShare && length + Length(sentences[complement.Index]) <= MaxPassageQuoteLength)
+        {
+            picked.Add(sentences[complement.Index]);
+            length += Length(sentences[complement.Index]);
+        }
+
         // What follows the best sentence: the rest of this passage, then the next turns of a transcript.
         var after = sentences.Skip(best + 1).Concat(following.Take(RelevanceJudge.ReplyTurns).SelectMany(c => SentencesOf(article, c))).ToList();
         var lastText = text;
@@ -130,6 +142,19 @@ public static partial class Quotes
                 }
             }
         }
+        else if (question.AnswerType.HasFlag(AnswerType.Reason) && lastText.Length < ShortStatementLength && !AnswerShapes.Fits(lastText, AnswerType.Reason))
+        {
+            // "基准测试分数不断攀升。" states what a why-question asks about; the passage goes on to say why.
+            foreach (var next in after.Where(s => s.Start < chunk.End).TakeWhile(s => length + Length(s) <= MaxQuoteLength))
+            {
+                picked.Add(next);
+                length += Length(next);
+                if (AnswerShapes.Fits(body[next.Start..next.End], AnswerType.Reason))
+                {
+                    break;
+                }
+            }
+        }
 
         if (replyBy is not null && chunk.Speaker != replyBy && following.FirstOrDefault(c => c.Speaker == replyBy) is { } reply)
         {
@@ -150,6 +175,12 @@ public static partial class Quotes
 
     /// <summary>Weight of a sentence's coverage of the whole question, context sentences included, beside its coverage of the asking sentence.</summary>
     private const double ContextShare = 0.25;
+
+    /// <summary>A sentence this short states a fact; it cannot also say why.</summary>
+    private const int ShortStatementLength = 40;
+
+    /// <summary>A second sentence of the passage is quoted when it adds this much of the question the best one lacks.</summary>
+    private const double ComplementShare = 0.15;
 
     /// <summary>A sentence of which more than this share is the question's own words repeats it.</summary>
     private const double EchoShare = 0.6;

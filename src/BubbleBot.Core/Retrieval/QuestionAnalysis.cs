@@ -74,6 +74,25 @@ public sealed record QuestionAnalysis(
     public double CoverageOf(string text) => Plan.Coverage(Plan.TermsOf(text), focusOnly: true);
 
     /// <summary>
+    /// Weighted share (0–1) of the question's content that <paramref name="text"/> contains and <paramref name="quoted"/>
+    /// does not: what a second sentence adds to the first ("在读CS博士的Eason讲了什么笑话？" — one sentence says who he is,
+    /// another tells the joke).
+    /// </summary>
+    public double CoverageBeyond(string text, string quoted)
+    {
+        var terms = Plan.TermsOf(text);
+        var already = Plan.TermsOf(quoted);
+        double total = 0, added = 0;
+        foreach (var unit in Plan.Units.Where(u => u.InFocus))
+        {
+            total += unit.Weight;
+            added += unit.Weight * Math.Max(0, unit.CreditFrom(terms) - unit.CreditFrom(already));
+        }
+
+        return total == 0 ? 0 : added / total;
+    }
+
+    /// <summary>
     /// Share (0–1) of <paramref name="sentence"/>'s character pairs and words that the question itself contains: a
     /// sentence near 1 says back what was asked ("结果：能力飙升，但实际使用率原地踏步" for "为什么能力飙升但使用率原地踏步？") and adds nothing.
     /// </summary>

@@ -73,6 +73,24 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_question_asking_two_things_gets_the_sentence_that_adds_what_the_best_one_lacks()
+    {
+        // One sentence of Eason's turn says who he is, a later one tells the joke.
+        var answer = await core.AskAsync("讀緊CS博士嘅Eason講咗個咩笑話？佢話而家大家都變成咗乜？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("魔法师", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_short_statement_answering_why_is_quoted_with_the_sentences_that_explain_it()
+    {
+        // "基準測試分數不斷攀升。" restates the puzzle; the list after it explains.
+        var answer = await core.AskAsync("模型跑分越嚟越高，點解Tony Lee話真正用嘅人冇乜增加？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("專家級提問", StringComparison.Ordinal) || c.Quote.Contains("表達唔切", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sentence_announcing_a_list_is_quoted_with_what_it_announces()
     {
         var answer = await core.AskAsync("直播里大川说AI有哪几个数学上的限制？");
