@@ -11,6 +11,9 @@ public static partial class AnswerShapes
     [GeneratedRegex(@"(?:19|20)\d\d|\d{1,2}\s*月|[一二三四五六七八九十]+月|去年|今年|明年|年前|年后|年内|个月|世纪|年代|时候|周|礼拜")]
     private static partial Regex TimeExpression();
 
+    [GeneratedRegex(@"(?<!\d)\d{1,3}(?:\.\d+)?\s*(?:个月|個月|年|天|周|星期|礼拜|禮拜|小时|小時)|[一二两兩三四五六七八九十几幾数數半]+\s*(?:个月|個月|年|天|周|星期|礼拜|禮拜|小时|小時)|\b\d+\s*(?:months?|years?|days?|weeks?|hours?)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Span();
+
     [GeneratedRegex(@"因为|由于|所以|因此|原因|导致|是因|在于|为了|否则|除非|意味着|because|since|so that|therefore|due to|reason")]
     private static partial Regex Reason();
 
@@ -27,15 +30,17 @@ public static partial class AnswerShapes
     public static bool Fits(string text, AnswerType type) =>
         type.HasFlag(AnswerType.Amount) && Figure().IsMatch(text)
         || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text)
+        || type.HasFlag(AnswerType.Duration) && Span().IsMatch(text)
         || type.HasFlag(AnswerType.Reason) && Reason().IsMatch(text)
         || (type.HasFlag(AnswerType.Person) || type.HasFlag(AnswerType.Place)) && Name().IsMatch(text)
         || type.HasFlag(AnswerType.YesNo) && Verdict().IsMatch(Text.ScriptFolder.Fold(text))
         || type.HasFlag(AnswerType.Comparison) && Likeness().IsMatch(text);
 
-    /// <summary>Amounts and dates must be in the text to answer at all; other types only make a sentence a better answer.</summary>
-    public static bool IsRequired(AnswerType type) => type.HasFlag(AnswerType.Amount) || type.HasFlag(AnswerType.Time);
+    /// <summary>Amounts, dates and spans of time must be in the text to answer at all; other types only make a sentence a better answer.</summary>
+    public static bool IsRequired(AnswerType type) => type.HasFlag(AnswerType.Amount) || type.HasFlag(AnswerType.Time) || type.HasFlag(AnswerType.Duration);
 
-    /// <summary>A figure or a date, whichever the question asks for.</summary>
+    /// <summary>A figure, a date or a span of time, whichever the question asks for.</summary>
     public static bool HasRequired(string text, AnswerType type) =>
-        type.HasFlag(AnswerType.Amount) && Figure().IsMatch(text) || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text);
+        type.HasFlag(AnswerType.Amount) && Figure().IsMatch(text) || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text)
+        || type.HasFlag(AnswerType.Duration) && Span().IsMatch(text);
 }

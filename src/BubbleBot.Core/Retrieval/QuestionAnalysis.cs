@@ -21,6 +21,9 @@ public enum AnswerType
 
     /// <summary>How someone replied to what was said ("谁反驳了他？", "who pushed back?"): in a transcript, the next speaker's turn.</summary>
     Reply = 512,
+
+    /// <summary>How long ("多久", "几耐", "how long"): a span of months or years, not a date.</summary>
+    Duration = 1024,
 }
 
 /// <summary>What the asker wants from the bot, beyond a passage that answers.</summary>

@@ -27,6 +27,9 @@ public sealed partial class QuestionAnalyzer
     /// <summary>An ordinary word the corpus never uses may just be the asker's wording.</summary>
     private const double AbsentWordWeight = 0.2;
 
+    /// <summary>Share of its weight an alias naming the article gets when the articles' text mentions it (a person).</summary>
+    private const double MentionedAliasWeight = 0.5;
+
     /// <summary>Units carried over from the previous question of a conversation count for this share.</summary>
     private const double CarriedOverWeight = 0.7;
 
@@ -53,6 +56,7 @@ public sealed partial class QuestionAnalyzer
     private readonly Dictionary<string, string> _articleOfLatinAliasWord;
     private readonly ILookup<int, string> _hanNamesByLength;
     private readonly List<(string Spelling, string Name)> _speakerSpellings;
+    private readonly HashSet<string> _speakers;
 
     public QuestionAnalyzer(CorpusIndex index, QueryVocabulary vocabulary, QuestionCues cues, ChineseSegmenter segmenter)
     {
@@ -76,7 +80,8 @@ public sealed partial class QuestionAnalyzer
             .Where(s => s.Spelling.Length >= s.Name.Length)
             .OrderByDescending(s => s.Spelling.Length)];
         // Transcript speakers' two-character names too: 索龙 for 索隆 is a common slip, and a speaker is named often.
-        var speakers = index.Chunks.Select(c => c.Speaker).OfType<string>().Distinct().Select(Normalize).Where(s => s.Length == 2 && s.All(LanguageDetector.IsHan));
+        _speakers = [.. index.Chunks.Select(c => c.Speaker).OfType<string>().Distinct().Select(Normalize)];
+        var speakers = _speakers.Where(s => s.Length == 2 && s.All(LanguageDetector.IsHan));
         _hanNamesByLength = segmenter.CorpusTerms
             .Where(t => t.Length >= 3 && t.All(LanguageDetector.IsHan) && Enumerable.Range(0, t.Length - 1).All(i => index.DocumentFrequency(t.Substring(i, 2)) > 0))
             .Concat(speakers)
@@ -141,7 +146,8 @@ public sealed partial class QuestionAnalyzer
             : kinds.Contains("sides") ? QuestionIntent.Sides
             : QuestionIntent.Ask;
         var masked = folded.ToCharArray();
-        var named = FindNamedArticles(folded, masked);
+        var namedBy = new List<string>();
+        var named = FindNamedArticles(folded, masked, namedBy);
         var text = new string(masked);
         var builder = new PlanBuilder(this, question);
         var clauses = Clause().Matches(text).Where(c => c.Value.Any(char.IsLetterOrDigit)).ToList();
@@ -156,6 +162,11 @@ public sealed partial class QuestionAnalyzer
             {
                 answerType |= AnswerType.YesNo;
             }
+        }
+
+        foreach (var alias in namedBy.Where(a => !_speakers.Contains(a)))
+        {
+            builder.AddAuthorMentioned(alias);
         }
 
         var plan = builder.Build();
@@ -206,7 +217,8 @@ public sealed partial class QuestionAnalyzer
     }
 
     /// <summary>Finds the articles a question names by an alias and masks the alias, so it does not count as content.</summary>
-    private List<string> FindNamedArticles(string folded, char[] masked)
+    /// <param name="namedBy">The aliases found, in the question's order.</param>
+    private List<string> FindNamedArticles(string folded, char[] masked, List<string> namedBy)
     {
         var named = new List<string>();
         foreach (var (alias, articleId) in _aliases)
@@ -225,6 +237,7 @@ public sealed partial class QuestionAnalyzer
                 }
 
                 Array.Fill(masked, ' ', at, alias.Length);
+                namedBy.Add(alias);
                 if (!named.Contains(articleId))
                 {
                     named.Add(articleId);
@@ -432,6 +445,24 @@ public sealed partial class QuestionAnalyzer
                     IsKnownWord = !owner._segmenter.IsUnknown(word.Text),
                 }, factor);
             }
+        }
+
+        /// <summary>
+        /// An alias that the articles' text also mentions, a person and not only a byline ("马拉比是哪个机构的？"), counts a
+        /// little, so the passage about them ranks first in the article the alias names. A speaker's turns are found by
+        /// the speaker bonus instead.
+        /// </summary>
+        public void AddAuthorMentioned(string alias)
+        {
+            string[] terms = alias.All(LanguageDetector.IsHan) ? Bigrams(alias) : [.. _index.Analyzer.Analyze(alias).Select(t => t.Term)];
+            if (terms.Length == 0 || !AllInCorpus(terms))
+            {
+                return;
+            }
+
+            var specificity = Specificity(terms.Min(_index.DocumentFrequency));
+            _query.Add(terms, IndexFields.Text, MentionedAliasWeight);
+            Add(new QueryUnit(alias, MentionedAliasWeight * specificity, [new Alternative(terms)], specificity, IsName: true, InCorpus: true), 1.0);
         }
 
         /// <summary>A large English figure, matched as typed or as the articles write it ("700k" or 70万).</summary>

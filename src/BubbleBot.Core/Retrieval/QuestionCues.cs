@@ -111,6 +111,7 @@ public sealed partial class QuestionCues
                 "summary" => AnswerType.Summary,
                 "comparison" => AnswerType.Comparison,
                 "reply" => AnswerType.Reply,
+                "duration" => AnswerType.Duration,
                 _ => AnswerType.Unknown,
             };
         }

@@ -91,6 +91,23 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task An_author_the_question_names_the_article_by_is_found_in_its_text()
+    {
+        // 马拉比 names the Mallaby essay, whose last line says who he is.
+        var answer = await core.AskAsync("马拉比系边度做嘢㗎？咩职位？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("外交关系协会", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task How_long_wants_a_span_of_time_not_a_year()
+    {
+        var answer = await core.AskAsync("马拉比篇文預測OpenAI仲撐得幾耐先會燒晒啲錢?");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("18 个月", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sentence_announcing_a_list_is_quoted_with_what_it_announces()
     {
         var answer = await core.AskAsync("直播里大川说AI有哪几个数学上的限制？");

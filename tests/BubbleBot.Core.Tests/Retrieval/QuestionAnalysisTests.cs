@@ -18,6 +18,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("wait so did altman admit it's a bubble or nah", AnswerType.YesNo)]
     [InlineData("xAI嗰個叢集有幾張GPU？", AnswerType.Amount)]
     [InlineData("點解能力飆升,但實際使用率原地踏步?", AnswerType.Reason)]
+    [InlineData("佢預測OpenAI幾耐之內會燒晒啲錢?", AnswerType.Duration)]
     public void Recognises_the_answer_type(string question, AnswerType expected)
     {
         Assert.True(core.Analyzer.Analyze(question).AnswerType.HasFlag(expected));
@@ -125,7 +126,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [Theory]
     [InlineData("why does prompting matter more now when the models keep improving?", AnswerType.Reason, AnswerType.Time)]
     [InlineData("他是不是每天都很忙，他平时用GPT做什么？", AnswerType.Unknown, AnswerType.YesNo)]
-    [InlineData("纳斯达克跌了百分之多少？几年才涨回来？", AnswerType.Amount | AnswerType.Time, AnswerType.Unknown)]
+    [InlineData("纳斯达克跌了百分之多少？几年才涨回来？", AnswerType.Amount | AnswerType.Duration, AnswerType.Unknown)]
     public void The_answer_type_comes_from_the_words_that_ask(string question, AnswerType expected, AnswerType notExpected)
     {
         var type = core.Analyzer.Analyze(question).AnswerType;
