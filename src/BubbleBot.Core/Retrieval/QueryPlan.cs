@@ -64,10 +64,16 @@ internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alte
     /// The credit <paramref name="terms"/> give as evidence: a guess at a rendering ("copilot" → 副驾驶 → 驾驶) helps a
     /// passage rank but does not show it is about the question.
     /// </summary>
-    public double EvidenceFrom(IReadOnlySet<string> terms) => CreditFrom(terms, MinEvidenceCredit);
+    public double EvidenceFrom(IReadOnlySet<string> terms, bool strong = false) => CreditFrom(terms, strong ? MinStrongEvidenceCredit : MinEvidenceCredit);
 
     /// <summary>Alternatives credited less than this (indirect renderings) are not evidence.</summary>
     private const double MinEvidenceCredit = 0.5;
+
+    /// <summary>
+    /// Strong evidence, which answers below the coverage floor, takes the question's own words, the vocabulary's and the
+    /// synonyms' renderings: three everyday English words a general dictionary renders ("time", "game", "start") are not.
+    /// </summary>
+    private const double MinStrongEvidenceCredit = 0.8;
 
     private double CreditFrom(IReadOnlySet<string> terms, double minCredit)
     {
@@ -150,7 +156,8 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
     /// that shares only the debate's common words with a question, or one ambiguous dictionary rendering, is not
     /// evidence that it answers it.
     /// </summary>
-    /// <param name="subjectsOnly">Count only nouns and names: what a passage is about, not what it says of it.</param>
+    /// <param name="subjectsOnly">Count only nouns and names (what a passage is about, not what it says of it) and only
+    /// renderings sure enough for strong evidence.</param>
     public double Evidence(IReadOnlySet<string> terms, bool subjectsOnly = false)
     {
         var evidence = 0.0;
@@ -162,7 +169,7 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
             // what a passage is about, one alone ("返工") does not.
             if (unit.InCorpus && unit.Specificity >= SpecificThreshold && (unit.IsSubject || !subjectsOnly))
             {
-                evidence += unit.EvidenceFrom(terms) * Math.Min(1, unit.Weight / unit.Specificity) * (unit.IsSubject ? 1 : NonSubjectEvidence);
+                evidence += unit.EvidenceFrom(terms, strong: subjectsOnly) * Math.Min(1, unit.Weight / unit.Specificity) * (unit.IsSubject ? 1 : NonSubjectEvidence);
             }
         }
 

@@ -95,6 +95,9 @@ public sealed partial class QuestionAnalyzer
     [GeneratedRegex(@"[a-z0-9]+(?:[.'\-][a-z0-9]+)*")]
     private static partial Regex LatinWord();
 
+    [GeneratedRegex(@"记得|好像|似乎|印象中|印象里|我以为|不太确定|唔记得|\b(?:i think|i thought|iirc|i remember|i guess|was it|wasn't it)\b")]
+    private static partial Regex Guess();
+
     [GeneratedRegex(@"[^。！？!?\n]+[。！？!?\n]*|[^.]+(?:\.(?=\s)|$)")]
     private static partial Regex Clause();
 
@@ -211,6 +214,14 @@ public sealed partial class QuestionAnalyzer
         if (clauses.Count > 0 && !focus.Contains(clauses.Count - 1) && focus.Contains(clauses.Count - 2))
         {
             focus.Add(clauses.Count - 1);
+        }
+
+        // "我记得是英国加法国？到底是哪两个？": a guess the asker doubts (asking nothing itself) is context for the question
+        // after it, not what is asked.
+        foreach (var i in focus.Where(i => i < focus.Max() && ScriptFolder.Fold(clauses[i].Value).ToLowerInvariant() is var clause
+            && Guess().IsMatch(clause) && !QuestionCues.HasQuestionWord(clause)).ToList())
+        {
+            focus.Remove(i);
         }
 
         return focus;

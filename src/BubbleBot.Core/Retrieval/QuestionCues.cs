@@ -92,7 +92,7 @@ public sealed partial class QuestionCues
     private static partial Regex QuestionWord();
 
     /// <summary>A question word that asks without naming an answer type ("他平时用GPT做什么？").</summary>
-    private static bool HasQuestionWord(string part) => QuestionWord().IsMatch(part);
+    public static bool HasQuestionWord(string part) => QuestionWord().IsMatch(part);
 
     public static AnswerType AnswerTypeOf(IEnumerable<string> kinds)
     {

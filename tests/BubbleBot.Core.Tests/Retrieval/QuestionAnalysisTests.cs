@@ -217,6 +217,24 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void A_guess_the_asker_doubts_is_context_not_what_is_asked()
+    {
+        // The forum post compares OpenAI's valuation with Germany plus Japan; the asker misremembers.
+        var analysis = core.Analyzer.Analyze("論壇帖話OpenAI估值好誇張，同國家GDP比。我記得係英國加法國？到底係邊兩個國家？");
+
+        Assert.Empty(analysis.AbsentSubjects);
+        Assert.DoesNotContain(analysis.Plan.Units, u => u.Label == "英國" && u.InFocus);
+    }
+
+    [Fact]
+    public async Task Everyday_english_words_a_general_dictionary_renders_are_not_strong_evidence()
+    {
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("what time does the game start tonight lol, i forgot to set a reminder"), 3, CancellationToken.None);
+
+        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+    }
+
+    [Fact]
     public void A_cantonese_word_matches_the_articles_written_synonym()
     {
         // The articles say 倒闭; data/synonyms.tsv lists 执笠 beside it.
