@@ -109,11 +109,18 @@ public static partial class Quotes
             length += Length(sentences[complement.Index]);
         }
 
-        // What follows the best sentence: the rest of this passage, then the next turns of a transcript.
-        var after = sentences.Skip(best + 1).Concat(following.Take(RelevanceJudge.ReplyTurns).SelectMany(c => SentencesOf(article, c))).ToList();
-        var lastText = text;
-        if (!WantsMore(question, text) && after.Count > 0
-            && (SameParagraph(body, sentences[best], after[0]) || Sentences.IsQuestion(body[after[0].Start..after[0].End]) && after[0].Speaker == chunk.Speaker)
+        // What follows the run of picked sentences that starts with the best one: the rest of this passage, then the
+        // next turns of a transcript.
+        var last = best;
+        while (last + 1 < sentences.Count && picked.Contains(sentences[last + 1]))
+        {
+            last++;
+        }
+
+        var after = sentences.Skip(last + 1).Concat(following.Take(RelevanceJudge.ReplyTurns).SelectMany(c => SentencesOf(article, c))).ToList();
+        var lastText = body[sentences[last].Start..sentences[last].End];
+        if (!WantsMore(question, lastText) && after.Count > 0
+            && (SameParagraph(body, sentences[last], after[0]) || Sentences.IsQuestion(body[after[0].Start..after[0].End]) && after[0].Speaker == chunk.Speaker)
             && after[0].End - picked[0].Start <= ContextQuoteLength)
         {
             // The sentence after the best one often carries the substance (the figure, the verdict); a question opening

@@ -108,6 +108,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_quote_ending_in_a_reported_question_goes_on_to_its_answer()
+    {
+        // "…我说这个是什么字呀？" is answered by the next sentence, after the two that set the scene.
+        var answer = await core.AskAsync("on the stream what did gpt5 translate the terracotta warriors museum sign as?");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("南澳服务区服务站", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sentence_announcing_a_list_is_quoted_with_what_it_announces()
     {
         var answer = await core.AskAsync("直播里大川说AI有哪几个数学上的限制？");
