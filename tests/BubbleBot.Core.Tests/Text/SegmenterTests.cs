@@ -2,6 +2,11 @@ using BubbleBot.Core.Text;
 
 namespace BubbleBot.Core.Tests.Text;
 
+/// <summary>
+/// jieba's dictionary is one per process and every segmenter adds its corpus's words to it, so these tests run alone:
+/// another class building a segmenter mid-test would change how a question is cut.
+/// </summary>
+[Collection(SegmenterCollection.Name)]
 public sealed class SegmenterTests
 {
     private static ChineseSegmenter Create() => new(
@@ -43,4 +48,10 @@ public sealed class SegmenterTests
 
         Assert.Equal(isName, segmenter.IsName(Assert.Single(segmenter.Segment(word))));
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SegmenterCollection
+{
+    public const string Name = "jieba dictionary";
 }
