@@ -20,7 +20,9 @@ public sealed class CommandLineTests
         Assert.False(root.GetProperty("no_answer").GetBoolean());
         Assert.False(string.IsNullOrWhiteSpace(root.GetProperty("answer").GetString()));
         var citations = root.GetProperty("citations").EnumerateArray().ToList();
-        Assert.InRange(citations.Count, 1, 3);
+        Assert.NotEmpty(citations);
+        // At most three passages; one may give two quotes (a second sentence adding what the first lacks).
+        Assert.InRange(citations.Select(c => c.GetProperty("doc_id").GetString()).Distinct().Count(), 1, 3);
         for (var i = 0; i < citations.Count; i++)
         {
             var citation = citations[i];
