@@ -294,6 +294,15 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public async Task Everyday_english_for_investing_finds_the_articles_word()
+    {
+        // "dumping into" → 投入: the livestream's "亚马逊投入了1050亿美元".
+        var answer = await core.AskAsync("how much is amazon dumping into ai vs what it makes back?");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("1050亿美元", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_misspelt_filler_word_is_still_a_filler()
     {
         var analysis = core.Analyzer.Analyze("did altman actualy say it is a bubble?");
