@@ -46,6 +46,9 @@ internal sealed record Alternative(string[] Terms, double Credit = 1.0)
 /// <param name="IsSubject">A noun, name, figure or English term: something a question can be about (not a verb like "不吃").</param>
 internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alternative> Alternatives, double Specificity, bool IsName, bool InCorpus, bool InFocus = true, bool IsSubject = true)
 {
+    /// <summary>An alias by which the question names its article, counted only because the article's text mentions it.</summary>
+    public bool IsAlias { get; init; }
+
     /// <summary>A word of the language's dictionary, not a run the segmenter guessed ("图里" from "那张图里").</summary>
     public bool IsKnownWord { get; init; } = true;
 

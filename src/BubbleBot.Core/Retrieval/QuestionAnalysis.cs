@@ -71,7 +71,7 @@ public sealed record QuestionAnalysis(
     /// specific subject of its own ("那个直播想讲什么？", not "直播里那个观众用麻将比喻想讲AI有什么限制？").
     /// </summary>
     public bool AsksForGist => NamedArticleIds.Count > 0
-        && (Plan.Units.Count == 0 || AnswerType.HasFlag(AnswerType.Summary) && !Plan.Units.Any(u => u.IsSpecific));
+        && (Plan.Units.All(u => u.IsAlias) || AnswerType.HasFlag(AnswerType.Summary) && !Plan.Units.Any(u => u.IsSpecific && !u.IsAlias));
 
     /// <summary>Weighted share (0–1) of the question's content that <paramref name="text"/> contains.</summary>
     public double CoverageOf(string text) => Plan.Coverage(Plan.TermsOf(text), focusOnly: true);

@@ -473,7 +473,7 @@ public sealed partial class QuestionAnalyzer
 
             var specificity = Specificity(terms.Min(_index.DocumentFrequency));
             _query.Add(terms, IndexFields.Text, MentionedAliasWeight);
-            Add(new QueryUnit(alias, MentionedAliasWeight * specificity, [new Alternative(terms)], specificity, IsName: true, InCorpus: true), 1.0);
+            Add(new QueryUnit(alias, MentionedAliasWeight * specificity, [new Alternative(terms)], specificity, IsName: true, InCorpus: true) { IsAlias = true }, 1.0);
         }
 
         /// <summary>A large English figure, matched as typed or as the articles write it ("700k" or 70万).</summary>

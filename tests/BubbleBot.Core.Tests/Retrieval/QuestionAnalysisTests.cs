@@ -303,6 +303,13 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void An_author_named_for_the_article_does_not_turn_a_gist_question_into_a_specific_one()
+    {
+        // "Tony Lee" names the blog post (and its text mentions him); the question still asks for its gist.
+        Assert.True(core.Analyzer.Analyze("Tony Lee 篇 blog 其實想講乜嘢？").AsksForGist);
+    }
+
+    [Fact]
     public void A_misspelt_filler_word_is_still_a_filler()
     {
         var analysis = core.Analyzer.Analyze("did altman actualy say it is a bubble?");
