@@ -132,15 +132,19 @@ public sealed partial class LuceneRetriever : IRetriever
 /// <summary>A passage BM25 found, with its combined score, its coverage of the question and its specific evidence.</summary>
 internal sealed record Candidate(Chunk Chunk, double Score, double Coverage, double Evidence)
 {
-    /// <summary>The evidence of the question's specific nouns and names alone: two of them in one passage say what it is about.</summary>
+    /// <summary>
+    /// The evidence of the question's specific nouns and names alone, in its own words or sure renderings: two of them
+    /// in one passage say what it is about.
+    /// </summary>
     public double SubjectEvidence { get; init; }
 }
 
 /// <summary>
 /// Decides from several signals whether the articles answer a question: the share of its content the best passage
 /// covers (rarer words weigh more), whether that includes at least one specific word (not only the debate's common
-/// words or one ambiguous rendering), whether its named subject occurs in the corpus at all, and, for a question
-/// that asks for a figure or a date, whether the passages about it hold one.
+/// words or one ambiguous rendering), whether its named subject occurs in the corpus at all (and, when only once,
+/// whether what is asked of it is said there), and, for a question that asks for a figure, a date or a span of time,
+/// whether the passages about it hold one.
 /// </summary>
 internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
 {

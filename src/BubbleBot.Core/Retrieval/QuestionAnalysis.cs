@@ -118,7 +118,7 @@ public sealed record QuestionAnalysis(
                 echoed += end - i > 1 && Normalized.Contains(folded[i..end], StringComparison.Ordinal) ? 1 : 0;
                 i = end - 1;
             }
-            else if (i + 1 < folded.Length && IsHan(folded[i]) && IsHan(folded[i + 1]))
+            else if (i + 1 < folded.Length && LanguageDetector.IsHan(folded[i]) && LanguageDetector.IsHan(folded[i + 1]))
             {
                 pairs++;
                 echoed += Normalized.Contains(folded.AsSpan(i, 2), StringComparison.Ordinal) ? 1 : 0;
@@ -127,8 +127,6 @@ public sealed record QuestionAnalysis(
 
         return pairs == 0 ? 0 : (double)echoed / pairs;
     }
-
-    private static bool IsHan(char c) => c is >= '\u4e00' and <= '\u9fff';
 }
 
 /// <summary>The passages a retriever found for an analysed question, and whether they answer it.</summary>
