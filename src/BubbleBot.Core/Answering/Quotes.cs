@@ -72,6 +72,19 @@ public static partial class Quotes
             picked.Insert(0, sentences[best - 1]);
             length += Length(sentences[best - 1]);
         }
+        else if (best > 0 && PointsBack(body[sentences[best].Start..sentences[best].End]) && !SameParagraph(body, sentences[best - 1], sentences[best]))
+        {
+            // "呢个良性循环好清晰。" opens a paragraph by pointing at the one before ("更多算力带来更好嘅模型。……"): quote that too.
+            for (var earlier = best - 1; earlier >= 0 && length + Length(sentences[earlier]) <= ContextQuoteLength; earlier--)
+            {
+                picked.Insert(0, sentences[earlier]);
+                length += Length(sentences[earlier]);
+                if (earlier == 0 || !SameParagraph(body, sentences[earlier - 1], sentences[earlier]))
+                {
+                    break;
+                }
+            }
+        }
 
         var text = body[sentences[best].Start..sentences[best].End];
         if (question.AnswerType.HasFlag(AnswerType.Reason) && Conclusion().IsMatch(text)
@@ -121,7 +134,7 @@ public static partial class Quotes
         var lastText = body[sentences[last].Start..sentences[last].End];
         if (!WantsMore(question, lastText) && after.Count > 0
             && (SameParagraph(body, sentences[last], after[0]) || Sentences.IsQuestion(body[after[0].Start..after[0].End]) && after[0].Speaker == chunk.Speaker)
-            && after[0].End - picked[0].Start <= ContextQuoteLength)
+            && after[0].End - sentences[best].Start <= ContextQuoteLength)
         {
             // The sentence after the best one often carries the substance (the figure, the verdict); a question opening
             // the speaker's next paragraph is one they ask and answer ("那么哪些领域回报会高一些呢？就是……").
@@ -309,6 +322,12 @@ public static partial class Quotes
 
     [GeneratedRegex(@"^\W*(?:到那时|到那時|那时|那時|这样一来|這樣一來|如此一来|如此一來|这时|這時|then\b|by then\b|at that point\b)", RegexOptions.IgnoreCase)]
     private static partial Regex OpensWithBackReference();
+
+    [GeneratedRegex(@"^\W*(?:这个|這個|呢个|呢個|这种|這種|这些|這些|呢啲|这样的|這樣的|this\b|these\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex OpensWithDemonstrative();
+
+    /// <summary>A sentence that opens by pointing at what was just said ("呢个良性循环好清晰。", "This loop is clear.").</summary>
+    private static bool PointsBack(string sentence) => OpensWithDemonstrative().IsMatch(sentence);
 
     private static bool RefersBack(string sentence) =>
         OpensWithBackReference().IsMatch(sentence) || sentence.Length < 120 && (sentence.Contains("他说") || sentence.Contains("他說") || sentence.Contains("她说") || sentence.Contains("她說")

@@ -117,6 +117,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_sentence_pointing_back_at_the_paragraph_before_is_quoted_with_it()
+    {
+        // "呢個良性循環好清晰。" opens a paragraph; the loop it names is the paragraph before.
+        var answer = await core.AskAsync("Amazon嗰個飛輪效應個循環係點樣轉㗎？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("更多用戶帶來更多收入", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sentence_announcing_a_list_is_quoted_with_what_it_announces()
     {
         var answer = await core.AskAsync("直播里大川说AI有哪几个数学上的限制？");
