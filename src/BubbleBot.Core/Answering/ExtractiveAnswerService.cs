@@ -99,7 +99,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             // The replies answer what the question turn asked: they share the turn's coverage. A reply that asks
             // back ("不知道，多少钱？") passes the question on to the next turn.
             var asked = question.CoverageOf(article.Body[chunk.Start..chunk.End]) / 2;
-            foreach (var turn in Following(chunk))
+            foreach (var turn in Following(chunk).Take(RelevanceJudge.ReplyTurns))
             {
                 var replies = Quotes.SentencesOf(article, turn);
                 foreach (var reply in replies)
@@ -285,9 +285,12 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
     private static int WhereNamed(QuestionAnalysis question, string speaker) =>
         question.Normalized.LastIndexOf(ScriptFolder.Fold(speaker).ToLowerInvariant(), StringComparison.Ordinal);
 
-    /// <summary>The turns after <paramref name="chunk"/> in a transcript (none for prose).</summary>
+    /// <summary>
+    /// The turns after <paramref name="chunk"/> in a transcript (none for prose): those that may answer it, and two more
+    /// where a named speaker who asked back gives their reaction.
+    /// </summary>
     private IReadOnlyList<Chunk> Following(Chunk chunk) =>
-        chunk.Speaker is null ? [] : [.. chunks.ChunksOf(chunk.DocId).Skip(chunk.Index + 1).Take(RelevanceJudge.ReplyTurns)];
+        chunk.Speaker is null ? [] : [.. chunks.ChunksOf(chunk.DocId).Skip(chunk.Index + 1).Take(RelevanceJudge.ReplyTurns + 2)];
 
     /// <summary>Builds the answer text and its numbered citations, one quote per line.</summary>
     private sealed class AnswerBuilder(QuestionAnalysis question, string intro)

@@ -178,7 +178,9 @@ public static partial class Quotes
 
         if (replyBy is not null && chunk.Speaker != replyBy && following.FirstOrDefault(c => c.Speaker == replyBy) is { } reply)
         {
-            foreach (var next in SentencesOf(article, reply))
+            // A reply that asks back ("什么叫提问题的？") is followed by that speaker's next turn, where they react.
+            var replies = Sentences.IsQuestion(reply.Text) ? following.Where(c => c.Speaker == replyBy).Take(2) : [reply];
+            foreach (var next in replies.SelectMany(turn => SentencesOf(article, turn)))
             {
                 if (length + Length(next) > MaxPassageQuoteLength)
                 {

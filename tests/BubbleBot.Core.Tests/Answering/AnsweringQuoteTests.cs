@@ -126,6 +126,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_named_speaker_who_asks_back_is_quoted_with_their_next_turn()
+    {
+        // 老隐 first asks "什么叫提问题的？", and reacts to the 70万 only in his next turn.
+        var answer = await core.AskAsync("陆飞说OpenAI每天烧70万美金，老隐听了怎么说？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("听起来还不是很多", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sentence_announcing_a_list_is_quoted_with_what_it_announces()
     {
         var answer = await core.AskAsync("直播里大川说AI有哪几个数学上的限制？");
