@@ -356,9 +356,12 @@ public static partial class Quotes
 
         var gap = body.AsSpan(first.End, second.Start - first.End);
         var newline = gap.IndexOf('\n');
-        return newline >= 0 && gap[(newline + 1)..].TrimStart(' ') is [ '-' or '*' or '+', ' ', ..] && gap.LastIndexOf('\n') == newline
-            && LineStart(body, first.Start) is var line && body.AsSpan(line).TrimStart(' ') is [ '-' or '*' or '+', ' ', ..];
+        return newline >= 0 && StartsWithListMarker(gap[(newline + 1)..].TrimStart(' ')) && gap.LastIndexOf('\n') == newline
+            && StartsWithListMarker(body.AsSpan(LineStart(body, first.Start)).TrimStart(' '));
     }
+
+    /// <summary>"- ", "* " or "+ ": a Markdown bullet.</summary>
+    private static bool StartsWithListMarker(ReadOnlySpan<char> text) => text is ['-' or '*' or '+', ' ', ..];
 
     private static int LineStart(string body, int at) => at == 0 ? 0 : body.LastIndexOf('\n', at - 1) + 1;
 
@@ -388,7 +391,7 @@ public static partial class Quotes
     {
         var text = body.AsSpan(sentence.Start.Value, sentence.End.Value - sentence.Start.Value);
         var marker = 0;
-        if (text.Length > 2 && text[0] is '-' or '*' or '+' && text[1] == ' ')
+        if (text.Length > 2 && StartsWithListMarker(text))
         {
             marker = 2;
         }
