@@ -5,8 +5,8 @@ namespace BubbleBot.Core.Retrieval;
 /// <summary>Whether a sentence has the shape of the answer a question wants: a figure, a date, a reason, a name.</summary>
 public static partial class AnswerShapes
 {
-    [GeneratedRegex(@"\d|[一二两三四五六七八九十百千万亿几数]+\s*(?:个|位|家|倍|成|年|月|万|亿|美元|美金|小时|分钟|周|礼拜)|百分之|分之|半数|大多数|大部分")]
-    private static partial Regex Figure();
+    [GeneratedRegex(@"(?<![A-Za-z]-?|[\d.,])\d[\d.,]*(?:\s*(?<unit>[%％万萬亿億千百个個位家倍人美元]|年代|s\b))?|[一二两兩三四五六七八九十百千万萬亿億几幾数數]+\s*(?:个|個|位|家|倍|成|年|月|万|萬|亿|億|美元|美金|小时|小時|分钟|分鐘|周|週|礼拜|禮拜)|百分之|分之|半数|半數|大多数|大多數|大部分")]
+    private static partial Regex FigureCandidate();
 
     [GeneratedRegex(@"(?:19|20)\d\d|\d{1,2}\s*月|[一二三四五六七八九十]+月|去年|今年|明年|年前|年后|年内|个月|世纪|年代|时候|周|礼拜")]
     private static partial Regex TimeExpression();
@@ -26,9 +26,29 @@ public static partial class AnswerShapes
     [GeneratedRegex(@"就像|好像|像是|如同|犹如|猶如|好比|比作|比喻|类似|類似|相当于|相當於|仿佛|彷彿|宛如|似足|\b(?:like|as if|akin to|compared? to|reminiscent)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Likeness();
 
+    /// <summary>
+    /// Whether <paramref name="text"/> states an amount. A year ("2024 年营收总和"), a decade ("90 年代") and the digits
+    /// of a model's name (GPT-5, GB200) are numbers but not amounts: the articles are full of them.
+    /// </summary>
+    public static bool HasFigure(string text)
+    {
+        foreach (Match match in FigureCandidate().Matches(text))
+        {
+            var unit = match.Groups["unit"];
+            var value = match.Value.TrimEnd('.', ',');
+            var isYear = !unit.Success && value.Length == 4 && value.All(char.IsAsciiDigit) && value[..2] is "19" or "20";
+            if (!isYear && unit.Value is not ("年代" or "s"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when <paramref name="text"/> (folded or not) could answer a question of <paramref name="type"/>.</summary>
     public static bool Fits(string text, AnswerType type) =>
-        type.HasFlag(AnswerType.Amount) && Figure().IsMatch(text)
+        type.HasFlag(AnswerType.Amount) && HasFigure(text)
         || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text)
         || type.HasFlag(AnswerType.Duration) && Span().IsMatch(text)
         || type.HasFlag(AnswerType.Reason) && Reason().IsMatch(text)
@@ -41,6 +61,6 @@ public static partial class AnswerShapes
 
     /// <summary>A figure, a date or a span of time, whichever the question asks for.</summary>
     public static bool HasRequired(string text, AnswerType type) =>
-        type.HasFlag(AnswerType.Amount) && Figure().IsMatch(text) || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text)
+        type.HasFlag(AnswerType.Amount) && HasFigure(text) || type.HasFlag(AnswerType.Time) && TimeExpression().IsMatch(text)
         || type.HasFlag(AnswerType.Duration) && Span().IsMatch(text);
 }

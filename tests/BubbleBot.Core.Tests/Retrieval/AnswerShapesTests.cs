@@ -1,0 +1,29 @@
+using BubbleBot.Core.Retrieval;
+
+namespace BubbleBot.Core.Tests.Retrieval;
+
+/// <summary>What counts as the figure an amount question asks for.</summary>
+public sealed class AnswerShapesTests
+{
+    [Theory]
+    [InlineData("OpenAI 承諾將投入 5000 億美元建設 AI 數據中心")]
+    [InlineData("他光每天就要烧掉70万美金")]
+    [InlineData("三個禮拜內用戶增長了 32%")]
+    [InlineData("投資者當下應關注五個預警信號")]
+    [InlineData("2000 亿的投入")]
+    public void An_amount_is_a_figure(string text)
+    {
+        Assert.True(AnswerShapes.HasFigure(text));
+    }
+
+    [Theory]
+    [InlineData("超過了亞馬遜、蘋果、微軟與英偉達 2024 年營收總和")]
+    [InlineData("把 AI 繁榮與 90 年代互聯網泡沫相提并論")]
+    [InlineData("GPT-5 的发布让人失望")]
+    [InlineData("英伟达吹嘘的下一代GB200芯片")]
+    [InlineData("like the dot-com bubble of the 1990s")]
+    public void A_year_a_decade_or_a_model_name_is_not_a_figure(string text)
+    {
+        Assert.False(AnswerShapes.HasFigure(text));
+    }
+}
