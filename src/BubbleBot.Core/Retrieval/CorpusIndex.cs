@@ -73,12 +73,21 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
 
     /// <summary>
     /// Passages whose text or metadata holds the term: a rendering found only in a title still counts as present. A
-    /// single character (a unigram term, not indexed) is counted in the passages' folded text.
+    /// single character (a unigram term, not indexed) is counted in the passages' folded text. A Latin word the text
+    /// has is counted in the text alone: the English summary repeats in every passage of its article, and "Gartner",
+    /// once in the transcript, is not common because the summary names it.
     /// </summary>
-    internal int DocumentFrequency(string term) =>
-        term.StartsWith(UnigramPrefix, StringComparison.Ordinal)
-            ? term.Length == UnigramPrefix.Length + 1 ? _passagesWithCharacter.Value.GetValueOrDefault(term[^1]) : 0
-            : Math.Max(_reader.DocFreq(new Term(IndexFields.Text, term)), _reader.DocFreq(new Term(IndexFields.Meta, term)));
+    internal int DocumentFrequency(string term)
+    {
+        if (term.StartsWith(UnigramPrefix, StringComparison.Ordinal))
+        {
+            return term.Length == UnigramPrefix.Length + 1 ? _passagesWithCharacter.Value.GetValueOrDefault(term[^1]) : 0;
+        }
+
+        var inText = _reader.DocFreq(new Term(IndexFields.Text, term));
+        var inMeta = _reader.DocFreq(new Term(IndexFields.Meta, term));
+        return inText > 0 && !LanguageDetector.IsHan(term[0]) ? inText : Math.Max(inText, inMeta);
+    }
 
     private readonly Lazy<Dictionary<char, int>> _passagesWithCharacter;
 

@@ -84,6 +84,19 @@ public sealed class RetrievalTests(CoreFixture core)
     }
 
     [Fact]
+    public void A_latin_word_of_the_english_summary_is_as_rare_as_the_text_makes_it()
+    {
+        var article = new Article("t", "t", null, "a", null, "zh-Hans", null, null, new Dictionary<string, string>(), "They discuss the Gartner hype cycle.", false,
+            "## 一\n第一段讲加特纳（Gartner）曲线。\n\n## 二\n第二段讲别的。\n\n## 三\n第三段也讲别的。", "t.md");
+        using var index = CorpusIndex.Build([article], dataPath: null);
+
+        Assert.Equal(3, index.Chunks.Count);
+        Assert.Equal(1, index.DocumentFrequency("gartner"));
+        // A word only the summary has is in every passage of the article, as before.
+        Assert.Equal(3, index.DocumentFrequency("hype"));
+    }
+
+    [Fact]
     public void A_persisted_index_is_reused_while_the_corpus_is_unchanged_and_rebuilt_when_it_changes()
     {
         var dataPath = Directory.CreateTempSubdirectory("bubblebot-index-").FullName;
