@@ -145,6 +145,13 @@ public sealed partial class QuestionCues
     }
 
     /// <summary>
+    /// "figure out how much to spend", "when to sell": a question word before "to" names something the sentence talks
+    /// about, not what it asks.
+    /// </summary>
+    private static bool OpensInfinitive(string text, int end) =>
+        text.AsSpan(end).TrimStart(' ') is var rest && rest.StartsWith("to ", StringComparison.Ordinal);
+
+    /// <summary>
     /// "算不算泡沫" and "是不是泡沫" ask yes or no: a cue opening with a negation ("不算泡沫") is not said when the word it
     /// negates comes just before it.
     /// </summary>
@@ -160,7 +167,7 @@ public sealed partial class QuestionCues
             var boundedBefore = !latin || at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1]);
             var end = at + cue.Length;
             var boundedAfter = !latin || end >= text.Length || !char.IsAsciiLetterOrDigit(text[end]);
-            if (boundedBefore && boundedAfter && (!IsWhWord(cue) || AsksAt(text, at, end)) && !InAskingPair(text, cue, at))
+            if (boundedBefore && boundedAfter && (!IsWhWord(cue) || AsksAt(text, at, end)) && !InAskingPair(text, cue, at) && !(latin && OpensInfinitive(text, end)))
             {
                 return true;
             }

@@ -24,6 +24,14 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.True(core.Analyzer.Analyze(question).AnswerType.HasFlag(expected));
     }
 
+    [Theory]
+    [InlineData("why is it so hard for Anthropic to figure out how much to spend on data centers?", AnswerType.Reason)]
+    [InlineData("who decides when to sell?", AnswerType.Person)]
+    public void A_question_word_before_to_is_talked_about_not_asked(string question, AnswerType expected)
+    {
+        Assert.Equal(expected, core.Analyzer.Analyze(question).AnswerType);
+    }
+
     [Fact]
     public void Cantonese_particles_and_question_words_are_not_content()
     {
