@@ -78,13 +78,20 @@ public sealed partial class QuestionCues
                 if (asked != AnswerType.Unknown || HasQuestionWord(parts[i]))
                 {
                     type |= asked;
-                    break;
+                    // "how much did they raise, and at what valuation?" asks twice.
+                    if (!AddsToThePartBefore().IsMatch(parts[i]))
+                    {
+                        break;
+                    }
                 }
             }
         }
 
         return type;
     }
+
+    [GeneratedRegex(@"^(?:and|or|plus|also|还有|以及|同埋|仲有|另外|顺便|并且|而且)(?:\b|(?=\P{IsBasicLatin}))", RegexOptions.IgnoreCase)]
+    private static partial Regex AddsToThePartBefore();
 
     private static readonly char[] PartSeparators = ['，', ',', '；', '：', '—'];
 

@@ -19,6 +19,9 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("xAI嗰個叢集有幾張GPU？", AnswerType.Amount)]
     [InlineData("點解能力飆升,但實際使用率原地踏步?", AnswerType.Reason)]
     [InlineData("佢預測OpenAI幾耐之內會燒晒啲錢?", AnswerType.Duration)]
+    [InlineData("嗰個數據中心係邊年起好嘅?", AnswerType.Time)]
+    [InlineData("How much did Anthropic raise, and at what valuation?", AnswerType.Amount)]
+    [InlineData("OpenAI 融咗幾多錢，仲有邊間公司排第二？", AnswerType.Amount | AnswerType.Person)]
     public void Recognises_the_answer_type(string question, AnswerType expected)
     {
         Assert.True(core.Analyzer.Analyze(question).AnswerType.HasFlag(expected));
