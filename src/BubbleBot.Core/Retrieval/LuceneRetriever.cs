@@ -52,7 +52,7 @@ public sealed partial class LuceneRetriever : IRetriever
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             Log.Units(_logger, question.Intent, question.AnswerType, string.Join(",", question.NamedArticleIds),
-                string.Join(" ", plan.Units.Select(u => $"{u.Label}×{u.Weight:0.00}{(u.InCorpus ? string.Empty : "(absent)")}")));
+                string.Join(" ", plan.Units.Select(u => $"{u.Label}×{u.Weight:0.00}{(u.InCorpus ? string.Empty : "(absent)")}{(question.Measures.Contains(u) ? "(measure)" : string.Empty)}")));
         }
 
         var candidates = Candidates(question, Math.Max(top, CandidatePool));
@@ -330,7 +330,8 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
                 // the figure must be about the named subject ("how much did Anthropic raise?" is not answered by
                 // OpenAI's round) and about what is asked of it.
                 if (plan.Coverage(window, focusOnly: true) >= MinAnswerSentenceCoverage
-                    && (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(window)))
+                    && (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(window))
+                    && question.HoldsAMeasure(window))
                 {
                     return true;
                 }
@@ -340,6 +341,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
             // the turn asks about the subject and what is asked of it.
             var asks = Sentences.IsQuestion(text);
             if (asks && candidate.Chunk.Speaker is not null && (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(terms))
+                && question.HoldsAMeasure(terms)
                 && index.ChunksOf(candidate.Chunk.DocId).Skip(candidate.Chunk.Index + 1).Take(ReplyTurns).Any(c => AnswerShapes.HasRequired(c.Text, question.AnswerType)))
             {
                 return true;

@@ -150,7 +150,7 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
     /// <summary>
     /// Below this a word is one of the whole debate's ("AI", "泡沫") or a lone character, not what a question asks about.
     /// </summary>
-    private const double AttributeSpecificity = 0.45;
+    public const double AttributeSpecificity = 0.45;
 
     private const double NonSubjectEvidence = 0.5;
 

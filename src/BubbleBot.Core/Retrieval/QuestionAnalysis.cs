@@ -55,6 +55,15 @@ public sealed record QuestionAnalysis(
     internal QueryPlan Plan { get; init; } = QueryPlan.Empty;
 
     /// <summary>
+    /// What an amount question measures, when it names it beside the question word ("回报率是百分之多少" → 回报率), one
+    /// per amount asked: a figure answers only beside one of them.
+    /// </summary>
+    internal IReadOnlyList<QueryUnit> Measures { get; init; } = [];
+
+    /// <summary>True when <paramref name="terms"/> hold what the question measures, or it names nothing to measure.</summary>
+    internal bool HoldsAMeasure(IReadOnlySet<string> terms) => Measures.Count == 0 || Measures.Any(m => m.CreditFrom(terms) > 0);
+
+    /// <summary>
     /// A follow-up with no words of its own that asks for another kind of answer about the same thing ("为什么？" after
     /// "多久会耗尽资金？"): the sentences of that kind matter more than covering the previous question again.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using BubbleBot.Core.Corpus;
 using BubbleBot.Core.Text;
@@ -123,6 +124,7 @@ public sealed partial class QuestionAnalyzer
         return analysis with
         {
             AnswerType = analysis.AnswerType == AnswerType.Unknown ? before.AnswerType : analysis.AnswerType,
+            Measures = analysis.AnswerType == AnswerType.Unknown ? before.Measures : analysis.Measures,
             NamedArticleIds = analysis.NamedArticleIds.Count > 0 ? analysis.NamedArticleIds : before.NamedArticleIds,
             IsFollowUp = true,
             AsksOnlyAnotherKindOfAnswer = own.Count == 0 && analysis.AnswerType != AnswerType.Unknown && analysis.AnswerType != before.AnswerType,
@@ -174,7 +176,55 @@ public sealed partial class QuestionAnalyzer
 
         var plan = builder.Build();
         var absent = plan.Units.Where(u => u.IsName && !u.InCorpus && u.InFocus).Select(u => u.Label).Distinct().ToList();
-        return new QuestionAnalysis(question, language, intent, answerType, named, absent, IsFollowUp: false) { Plan = plan, Normalized = folded };
+        return new QuestionAnalysis(question, language, intent, answerType, named, absent, IsFollowUp: false)
+        {
+            Plan = plan,
+            Normalized = folded,
+            Measures = answerType.HasFlag(AnswerType.Amount) ? MeasuresOf(folded, plan) : [],
+        };
+    }
+
+    private static readonly SearchValues<char> ClauseBreaks = SearchValues.Create("，,。？?！!；;：:、 ");
+
+    /// <summary>Characters between a measured word and the amount cue after it ("估值是多少", "用户升咗几多").</summary>
+    private const int MaxGapBeforeAmountCue = 3;
+
+    /// <summary>Characters between an amount cue and the measured word after it ("多少亿美元的营收").</summary>
+    private const int MaxGapAfterAmountCue = 4;
+
+    /// <summary>
+    /// The words a Chinese amount question measures: for each amount cue, the specific noun of the articles it counts. Names are what is measured, not the measure, and common words ("钱", "人") say too little.
+    /// </summary>
+    private List<QueryUnit> MeasuresOf(string folded, QueryPlan plan)
+    {
+        var candidates = plan.Units
+            .Where(u => u.InFocus && u.InCorpus && !u.IsName && u.IsSubject && !u.IsSingleCharacter && u.Specificity >= QueryPlan.AttributeSpecificity)
+            .Select(u => (Unit: u, Label: ScriptFolder.Fold(u.Label).ToLowerInvariant()))
+            .ToList();
+        var measures = new List<QueryUnit>();
+        foreach (var (start, end) in _cues.HanOccurrences(folded, "amount"))
+        {
+            // "多少个企业老板", "几家中国公司": the noun phrase after the cue ends with what it counts; "估值是多少": else the
+            // word just before the cue.
+            var measure = candidates
+                .Select(c => (c.Unit, At: folded.IndexOf(c.Label, end, StringComparison.Ordinal)))
+                .Where(c => c.At >= 0 && c.At - end <= MaxGapAfterAmountCue && !folded.AsSpan(end, c.At - end).ContainsAny(ClauseBreaks))
+                .OrderByDescending(c => c.At)
+                .Select(c => c.Unit)
+                .FirstOrDefault()
+                ?? candidates
+                .Select(c => (c.Unit, End: start > 0 && folded.LastIndexOf(c.Label, start - 1, StringComparison.Ordinal) is >= 0 and var at ? at + c.Label.Length : -1))
+                .Where(c => c.End >= 0 && c.End <= start && start - c.End <= MaxGapBeforeAmountCue && !folded.AsSpan(c.End, start - c.End).ContainsAny(ClauseBreaks))
+                .OrderByDescending(c => c.End)
+                .Select(c => c.Unit)
+                .FirstOrDefault();
+            if (measure is not null && !measures.Contains(measure))
+            {
+                measures.Add(measure);
+            }
+        }
+
+        return measures;
     }
 
     /// <summary>

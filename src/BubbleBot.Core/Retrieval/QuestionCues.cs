@@ -55,6 +55,23 @@ public sealed partial class QuestionCues
         return kinds;
     }
 
+    /// <summary>Where the Chinese cues of <paramref name="kind"/> occur in <paramref name="folded"/> (start, end).</summary>
+    public IEnumerable<(int Start, int End)> HanOccurrences(string folded, string kind)
+    {
+        foreach (var (cue, cueKind) in _cues)
+        {
+            if (cueKind != kind || cue.Any(char.IsAsciiLetter))
+            {
+                continue;
+            }
+
+            for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
+            {
+                yield return (at, at + cue.Length);
+            }
+        }
+    }
+
     /// <summary>True when the question opens with a follow-up cue ("那…", "what about …").</summary>
     public bool StartsAsFollowUp(string folded) =>
         _cues.Any(c => c.Kind == "followup" && Occurs(folded.TrimStart(), c.Cue, atStartOnly: true));
