@@ -169,6 +169,10 @@ public sealed class QueryVocabulary
         }
     }
 
+    /// <summary>The base forms of an inflected word ("looked" → "look", "said" → "say"), without derivations.</summary>
+    public static IEnumerable<string> BaseFormsOf(string word) =>
+        IrregularForms.TryGetValue(word, out var irregular) ? BaseForms(word).Prepend(irregular) : BaseForms(word);
+
     /// <summary>Irregular past and plural forms common in questions; regular ones are handled by <see cref="BaseForms"/>.</summary>
     private static readonly Dictionary<string, string> IrregularForms = new(StringComparer.Ordinal)
     {

@@ -591,7 +591,9 @@ public sealed partial class QuestionAnalyzer
                 }
 
                 var word = WithoutClitic(match.Value);
-                if (owner._vocabulary.Stopwords.Contains(word) || owner._cues.IsAnswerTypeCue(word) || Pronouns.Contains(word) || word.Length == 1 && !char.IsDigit(word[0]))
+                // An inflected filler is a filler ("looked", "saying").
+                if (owner._vocabulary.Stopwords.Contains(word) || QueryVocabulary.BaseFormsOf(word).Any(owner._vocabulary.Stopwords.Contains)
+                    || owner._cues.IsAnswerTypeCue(word) || Pronouns.Contains(word) || word.Length == 1 && !char.IsDigit(word[0]))
                 {
                     continue;
                 }

@@ -36,6 +36,16 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void An_inflected_filler_is_not_content()
+    {
+        var terms = core.Analyzer.Analyze("so gpt looked at the museum sign and said what exactly?").Terms;
+
+        Assert.Contains("museum", terms);
+        Assert.DoesNotContain("looked", terms);
+        Assert.DoesNotContain("exactly", terms);
+    }
+
+    [Fact]
     public void Cantonese_particles_and_question_words_are_not_content()
     {
         var terms = core.Analyzer.Analyze("點解個論壇帖話英偉達啲業績唔係真嘅㗎？").Terms;
