@@ -184,7 +184,7 @@ public sealed partial class QuestionAnalyzer
         };
     }
 
-    private static readonly SearchValues<char> ClauseBreaks = SearchValues.Create("，,。？?！!；;：:、 ");
+    private static readonly SearchValues<char> ClauseBreaks = SearchValues.Create("，,。？?！!；;：:、");
 
     /// <summary>Characters between a measured word and the amount cue after it ("估值是多少", "用户升咗几多").</summary>
     private const int MaxGapBeforeAmountCue = 3;
@@ -193,7 +193,8 @@ public sealed partial class QuestionAnalyzer
     private const int MaxGapAfterAmountCue = 4;
 
     /// <summary>
-    /// The words a Chinese amount question measures: for each amount cue, the specific noun of the articles it counts. Names are what is measured, not the measure, and common words ("钱", "人") say too little.
+    /// The words a Chinese amount question measures: for each amount cue, the specific noun of the articles it counts.
+    /// Names are what is measured, not the measure, and common words ("钱", "人") say too little.
     /// </summary>
     private List<QueryUnit> MeasuresOf(string folded, QueryPlan plan)
     {
@@ -202,22 +203,10 @@ public sealed partial class QuestionAnalyzer
             .Select(u => (Unit: u, Label: ScriptFolder.Fold(u.Label).ToLowerInvariant()))
             .ToList();
         var measures = new List<QueryUnit>();
-        foreach (var (start, end) in _cues.HanOccurrences(folded, "amount"))
+        foreach (var (start, end) in _cues.Occurrences(folded, "amount"))
         {
-            // "多少个企业老板", "几家中国公司": the noun phrase after the cue ends with what it counts; "估值是多少": else the
-            // word just before the cue.
-            var measure = candidates
-                .Select(c => (c.Unit, At: folded.IndexOf(c.Label, end, StringComparison.Ordinal)))
-                .Where(c => c.At >= 0 && c.At - end <= MaxGapAfterAmountCue && !folded.AsSpan(end, c.At - end).ContainsAny(ClauseBreaks))
-                .OrderByDescending(c => c.At)
-                .Select(c => c.Unit)
-                .FirstOrDefault()
-                ?? candidates
-                .Select(c => (c.Unit, End: start > 0 && folded.LastIndexOf(c.Label, start - 1, StringComparison.Ordinal) is >= 0 and var at ? at + c.Label.Length : -1))
-                .Where(c => c.End >= 0 && c.End <= start && start - c.End <= MaxGapBeforeAmountCue && !folded.AsSpan(c.End, start - c.End).ContainsAny(ClauseBreaks))
-                .OrderByDescending(c => c.End)
-                .Select(c => c.Unit)
-                .FirstOrDefault();
+            // English renderings rarely match the articles' wording closely enough to hold a sentence to one word.
+            var measure = char.IsAsciiLetter(folded[start]) ? null : ChineseMeasure(start, end);
             if (measure is not null && !measures.Contains(measure))
             {
                 measures.Add(measure);
@@ -225,6 +214,22 @@ public sealed partial class QuestionAnalyzer
         }
 
         return measures;
+
+        // "多少个企业老板", "几家中国公司": the noun phrase after the cue ends with what it counts; "估值是多少": else the
+        // word just before the cue.
+        QueryUnit? ChineseMeasure(int start, int end) =>
+            candidates
+                .Select(c => (c.Unit, At: folded.IndexOf(c.Label, end, StringComparison.Ordinal)))
+                .Where(c => c.At >= 0 && c.At - end <= MaxGapAfterAmountCue && !folded.AsSpan(end, c.At - end).ContainsAny(ClauseBreaks))
+                .OrderByDescending(c => c.At)
+                .Select(c => c.Unit)
+                .FirstOrDefault()
+            ?? candidates
+                .Select(c => (c.Unit, End: start > 0 && folded.LastIndexOf(c.Label, start - 1, StringComparison.Ordinal) is >= 0 and var at ? at + c.Label.Length : -1))
+                .Where(c => c.End >= 0 && c.End <= start && start - c.End <= MaxGapBeforeAmountCue && !folded.AsSpan(c.End, start - c.End).ContainsAny(ClauseBreaks))
+                .OrderByDescending(c => c.End)
+                .Select(c => c.Unit)
+                .FirstOrDefault();
     }
 
     /// <summary>

@@ -55,19 +55,24 @@ public sealed partial class QuestionCues
         return kinds;
     }
 
-    /// <summary>Where the Chinese cues of <paramref name="kind"/> occur in <paramref name="folded"/> (start, end).</summary>
-    public IEnumerable<(int Start, int End)> HanOccurrences(string folded, string kind)
+    /// <summary>Where the cues of <paramref name="kind"/> occur in <paramref name="folded"/> (start, end); English cues as whole words.</summary>
+    public IEnumerable<(int Start, int End)> Occurrences(string folded, string kind)
     {
         foreach (var (cue, cueKind) in _cues)
         {
-            if (cueKind != kind || cue.Any(char.IsAsciiLetter))
+            if (cueKind != kind)
             {
                 continue;
             }
 
+            var latin = cue.Any(char.IsAsciiLetter);
             for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
             {
-                yield return (at, at + cue.Length);
+                var end = at + cue.Length;
+                if (!latin || (at == 0 || !char.IsAsciiLetterOrDigit(folded[at - 1])) && (end == folded.Length || !char.IsAsciiLetterOrDigit(folded[end])))
+                {
+                    yield return (at, end);
+                }
             }
         }
     }
