@@ -38,7 +38,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [Fact]
     public void An_inflected_filler_is_not_content()
     {
-        var terms = core.Analyzer.Analyze("so gpt looked at the museum sign and said what exactly?").Terms;
+        var terms = core.Analyzer.Analyze("so gpt looked at the museum and said what exactly?").Terms;
 
         Assert.Contains("museum", terms);
         Assert.DoesNotContain("looked", terms);
@@ -294,7 +294,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     public void An_english_word_found_only_opening_a_longer_dictionary_entry_is_rendered_by_it()
     {
         // CC-CEDICT has "terracotta army" (兵马俑, in the transcript) but no rendering of "terracotta" the articles use.
-        var analysis = core.Analyzer.Analyze("on the stream what did gpt read off the terracotta warriors sign?");
+        var analysis = core.Analyzer.Analyze("on the stream what did gpt read off that terracotta sign?");
 
         Assert.Contains(analysis.Plan.Units, u => u.Label == "terracotta" && u.InCorpus);
         Assert.Empty(analysis.AbsentSubjects);
