@@ -315,7 +315,8 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
         {
             var text = candidate.Chunk.Text;
             var terms = plan.TermsOf(text);
-            var namesInPassage = plan.NamesPresent(terms);
+            // A passage under "OpenAI 最近嘅聲明" quoting "我哋" is about OpenAI.
+            var namesInPassage = plan.NamesPresent(terms) || candidate.Chunk.Heading is { } heading && plan.NamesPresent(plan.TermsOf(heading));
             var sentences = Sentences.Split(text, 0, text.Length);
             for (var i = 0; i < sentences.Count; i++)
             {
