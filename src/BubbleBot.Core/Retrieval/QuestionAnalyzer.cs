@@ -648,9 +648,12 @@ public sealed partial class QuestionAnalyzer
                 var onlyByDictionary = !curated && alternatives.Where(a => AllInCorpus(a.Terms)).All(a => a.Credit < 1);
                 var weight = WeightOf(specificity, inCorpus, isName) * (onlyByDictionary && inCorpus ? 0.6 : 1);
                 // A bare number ("50", "2021") is in many passages by chance: it counts for coverage, never as evidence.
-                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit)), factor);
+                // "today", "this year" date what is asked; they are not its subject.
+                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit) && !IsRelativeTime(renderings)), factor);
             }
         }
+
+        private static bool IsRelativeTime(IReadOnlyList<string> renderings) => renderings.Any(r => AnswerShapes.IsRelativeTime(ScriptFolder.Fold(r)));
 
         private string ApproximateOriginal(Match match)
         {
@@ -758,7 +761,7 @@ public sealed partial class QuestionAnalyzer
                     AddRenderings(renderings, curated, alternatives, factor);
                     var present = alternatives.Select(a => a.Terms.Max(_index.DocumentFrequency)).Where(f => f > 0).DefaultIfEmpty(0).Max();
                     var specificity = present > 0 ? Specificity(present) : 1.0;
-                    Add(new QueryUnit(key, factor * WeightOf(specificity, present > 0, false), alternatives, specificity, false, present > 0), factor);
+                    Add(new QueryUnit(key, factor * WeightOf(specificity, present > 0, false), alternatives, specificity, false, present > 0, IsSubject: !IsRelativeTime(renderings)), factor);
                     return n;
                 }
             }

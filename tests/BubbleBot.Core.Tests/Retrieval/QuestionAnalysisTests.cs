@@ -129,6 +129,16 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public async Task A_date_relative_to_now_is_not_the_subject_of_an_off_topic_question()
+    {
+        var analysis = core.Analyzer.Analyze("who won the world cup this year?");
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("who won the world cup this year?"), 10, CancellationToken.None);
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "this year" && u.InCorpus && !u.IsSubject);
+        Assert.False(result.Answerable);
+    }
+
+    [Fact]
     public async Task A_figure_under_a_heading_naming_the_subject_is_about_it()
     {
         // The figure is in OpenAI's statement ("我哋…"), under the heading "OpenAI 最近嘅聲明".
