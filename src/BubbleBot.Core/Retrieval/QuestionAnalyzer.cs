@@ -146,10 +146,6 @@ public sealed partial class QuestionAnalyzer
     {
         var language = LanguageDetector.Detect(question);
         var folded = WithSpeakersNamed(CorrectHanTypos(Normalize(question)));
-        var kinds = _cues.KindsIn(folded);
-        var intent = kinds.Contains("injection") ? QuestionIntent.Injection
-            : kinds.Contains("sides") ? QuestionIntent.Sides
-            : QuestionIntent.Ask;
         var masked = folded.ToCharArray();
         var namedBy = new List<string>();
         var named = FindNamedArticles(folded, masked, namedBy);
@@ -157,6 +153,11 @@ public sealed partial class QuestionAnalyzer
         var builder = new PlanBuilder(this, question);
         var clauses = Clause().Matches(text).Where(c => c.Value.Any(char.IsLetterOrDigit)).ToList();
         var focus = FocusClauses(clauses);
+        // An attempt to change the instructions counts anywhere; both sides are asked for only where the question asks
+        // ("他说作者并不看好OpenAI。作者觉得OpenAI会怎样？" is not about both sides).
+        var intent = _cues.KindsIn(folded).Contains("injection") ? QuestionIntent.Injection
+            : focus.Any(i => _cues.KindsIn(folded.Substring(clauses[i].Index, clauses[i].Length)).Contains("sides")) ? QuestionIntent.Sides
+            : QuestionIntent.Ask;
         var answerType = _cues.AnswerTypeIn(focus.Order().Select(i => folded.Substring(clauses[i].Index, clauses[i].Length)));
         for (var i = 0; i < clauses.Count; i++)
         {

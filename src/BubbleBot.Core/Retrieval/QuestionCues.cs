@@ -182,10 +182,12 @@ public sealed partial class QuestionCues
 
     /// <summary>
     /// "算不算泡沫" and "是不是泡沫" ask yes or no: a cue opening with a negation ("不算泡沫") is not said when the word it
-    /// negates comes just before it.
+    /// negates comes just before it. Likewise "哪几个" asks which ones: its "几个" does not ask how many.
     /// </summary>
     private static bool InAskingPair(string text, string cue, int at) =>
-        cue.Length > 1 && cue[0] is '不' or '唔' && at > 0 && text[at - 1] == cue[1];
+        cue.Length > 1 && cue[0] is '不' or '唔' && at > 0 && text[at - 1] == cue[1]
+        // "哪几个", "边几个" ask which ones, not how many.
+        || cue[0] == '几' && at > 0 && text[at - 1] is '哪' or '边';
 
     private static bool Occurs(string text, string cue, bool atStartOnly)
     {

@@ -22,6 +22,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("嗰個數據中心係邊年起好嘅?", AnswerType.Time)]
     [InlineData("How much did Anthropic raise, and at what valuation?", AnswerType.Amount)]
     [InlineData("OpenAI 融咗幾多錢，仲有邊間公司排第二？", AnswerType.Amount | AnswerType.Person)]
+    [InlineData("篇 blog 舉咗邊幾個用落好麻煩嘅範疇？", AnswerType.List)]
     public void Recognises_the_answer_type(string question, AnswerType expected)
     {
         Assert.True(core.Analyzer.Analyze(question).AnswerType.HasFlag(expected));
@@ -43,6 +44,22 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.Contains("museum", terms);
         Assert.DoesNotContain("looked", terms);
         Assert.DoesNotContain("exactly", terms);
+    }
+
+    [Fact]
+    public void Which_ones_is_not_how_many()
+    {
+        Assert.False(core.Analyzer.Analyze("篇 blog 舉咗邊幾個用落好麻煩嘅範疇？").AnswerType.HasFlag(AnswerType.Amount));
+    }
+
+    [Fact]
+    public void Both_sides_are_asked_for_only_where_the_question_asks()
+    {
+        var aside = core.Analyzer.Analyze("朋友说作者其实并不看好OpenAI。作者觉得OpenAI最后会怎样？");
+        var asked = core.Analyzer.Analyze("有冇人唔看好AI？边个看好？");
+
+        Assert.Equal(QuestionIntent.Ask, aside.Intent);
+        Assert.Equal(QuestionIntent.Sides, asked.Intent);
     }
 
     [Fact]
