@@ -46,6 +46,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task The_host_called_by_role_is_the_transcripts_host()
+    {
+        // The livestream's front matter lists 主播 as a way to call 陆飞, who answers Roney's point.
+        var answer = await core.AskAsync("Roney觉得人脑同AI冇咩分别，主播点样反驳佢？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("模式匹配器", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_turn_that_trails_off_is_quoted_with_the_turn_that_finishes_it()
     {
         // 陆飞's "花了上亿美金去签……" is corrected by 索隆 in the next turn.
