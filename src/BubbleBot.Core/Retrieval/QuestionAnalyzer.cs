@@ -99,7 +99,8 @@ public sealed partial class QuestionAnalyzer
     [GeneratedRegex(@"记得|好像|似乎|印象中|印象里|我以为|不太确定|唔记得|\b(?:i think|i thought|iirc|i remember|i guess|was it|wasn't it)\b")]
     private static partial Regex Guess();
 
-    [GeneratedRegex(@"[^。！？!?\n]+[。！？!?\n]*|[^.]+(?:\.(?=\s)|$)")]
+    /// <summary>A sentence: up to a Chinese or English terminator; an English full stop ends one only before a space ("3.5" does not).</summary>
+    [GeneratedRegex(@"(?:[^。！？!?\n.]|\.(?!\s|$))+(?:[。！？!?\n]+|\.(?=\s|$))?")]
     private static partial Regex Clause();
 
     /// <summary>Analyses <paramref name="question"/>; a short follow-up borrows the content of <paramref name="previous"/>.</summary>
@@ -150,32 +151,29 @@ public sealed partial class QuestionAnalyzer
         var namedBy = new List<string>();
         var named = FindNamedArticles(folded, masked, namedBy);
         var text = new string(masked);
-        var builder = new PlanBuilder(this, question);
         var clauses = Clause().Matches(text).Where(c => c.Value.Any(char.IsLetterOrDigit)).ToList();
         var focus = FocusClauses(clauses);
-        // An attempt to change the instructions counts anywhere; both sides are asked for only where the question asks
-        // ("他说作者并不看好OpenAI。作者觉得OpenAI会怎样？" is not about both sides).
+        var asking = focus.Order().Select(i => folded.Substring(clauses[i].Index, clauses[i].Length)).ToList();
+        // An attempt to change the instructions counts anywhere; both sides are asked for only by the last questions
+        // ("他说作者并不看好OpenAI。作者觉得OpenAI会怎样？" and "我說不是很多人看好嗎？奧特曼怎麼說？" are not about both sides).
         var intent = _cues.KindsIn(folded).Contains("injection") ? QuestionIntent.Injection
-            : focus.Any(i => _cues.KindsIn(folded.Substring(clauses[i].Index, clauses[i].Length)).Contains("sides")) ? QuestionIntent.Sides
+            : asking.TakeLast(2).Any(clause => _cues.KindsIn(clause).Contains("sides")) ? QuestionIntent.Sides
             : QuestionIntent.Ask;
-        var answerType = _cues.AnswerTypeIn(focus.Order().Select(i => folded.Substring(clauses[i].Index, clauses[i].Length)));
-        for (var i = 0; i < clauses.Count; i++)
+        var answerType = _cues.AnswerTypeIn(asking);
+        if (focus.Any(i => FirstAskingWord(clauses[i].Value.ToLowerInvariant()) is { } first && EnglishAuxiliaries.Contains(first)))
         {
-            var factor = focus.Contains(i) ? 1.0 : PreambleWeight;
-            builder.AddLatin(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
-            builder.AddHan(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
-            if (focus.Contains(i) && FirstAskingWord(clauses[i].Value.ToLowerInvariant()) is { } first && EnglishAuxiliaries.Contains(first))
-            {
-                answerType |= AnswerType.YesNo;
-            }
+            answerType |= AnswerType.YesNo;
         }
 
-        foreach (var alias in namedBy.Where(a => !_speakers.Contains(a)))
+        var plan = BuildPlan(question, text, clauses, focus, namedBy);
+        // "…the host said Amazon's AI spending is way out of line with what it earns. What were the two numbers?": a
+        // question with nothing specific of its own asks about the sentence before it.
+        if (!plan.Units.Any(u => u.IsSpecific && !u.IsAlias) && focus.Count > 0 && focus.Min() > 0)
         {
-            builder.AddAuthorMentioned(alias);
+            focus.Add(focus.Min() - 1);
+            plan = BuildPlan(question, text, clauses, focus, namedBy);
         }
 
-        var plan = builder.Build();
         var absent = plan.Units.Where(u => u.IsName && !u.InCorpus && u.InFocus).Select(u => u.Label).Distinct().ToList();
         return new QuestionAnalysis(question, language, intent, answerType, named, absent, IsFollowUp: false)
         {
@@ -231,6 +229,24 @@ public sealed partial class QuestionAnalyzer
                 .OrderByDescending(c => c.End)
                 .Select(c => c.Unit)
                 .FirstOrDefault();
+    }
+
+    private QueryPlan BuildPlan(string question, string text, List<Match> clauses, HashSet<int> focus, List<string> namedBy)
+    {
+        var builder = new PlanBuilder(this, question);
+        for (var i = 0; i < clauses.Count; i++)
+        {
+            var factor = focus.Contains(i) ? 1.0 : PreambleWeight;
+            builder.AddLatin(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
+            builder.AddHan(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
+        }
+
+        foreach (var alias in namedBy.Where(a => !_speakers.Contains(a)))
+        {
+            builder.AddAuthorMentioned(alias);
+        }
+
+        return builder.Build();
     }
 
     /// <summary>

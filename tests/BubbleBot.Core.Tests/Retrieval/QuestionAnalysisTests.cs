@@ -63,6 +63,23 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void An_english_sentence_before_the_question_is_context()
+    {
+        var analysis = core.Analyzer.Analyze("My cousin works at a bank in London. What did Burry compare the AI boom to?");
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "London" && !u.InFocus);
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "Burry" && u.InFocus);
+    }
+
+    [Fact]
+    public void A_question_with_nothing_specific_asks_about_the_sentence_before_it()
+    {
+        var analysis = core.Analyzer.Analyze("Someone said Amazon's AI spending is way out of line with its AI revenue. So what was it?");
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "Amazon" && u.InFocus);
+    }
+
+    [Fact]
     public void Cantonese_particles_and_question_words_are_not_content()
     {
         var terms = core.Analyzer.Analyze("點解個論壇帖話英偉達啲業績唔係真嘅㗎？").Terms;
