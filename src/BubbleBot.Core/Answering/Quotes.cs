@@ -371,9 +371,10 @@ public static partial class Quotes
         var merged = new List<QuoteSpan>();
         foreach (var span in spans.OrderBy(s => s.Start))
         {
-            if (merged.Count > 0 && merged[^1].Speaker == span.Speaker && SameParagraph(body, merged[^1], span))
+            // A sentence picked twice (as the answer after a question turn and as part of the reply turn) is one quote.
+            if (merged.Count > 0 && merged[^1].Speaker == span.Speaker && (span.Start < merged[^1].End || SameParagraph(body, merged[^1], span)))
             {
-                merged[^1] = merged[^1] with { End = span.End };
+                merged[^1] = merged[^1] with { End = Math.Max(merged[^1].End, span.End) };
             }
             else
             {

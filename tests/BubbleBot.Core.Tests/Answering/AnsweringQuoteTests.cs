@@ -55,6 +55,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_reply_turn_is_quoted_whole_even_when_its_first_sentence_already_answers_the_question_turn()
+    {
+        // 陆飞's reply to 小杜 names the schools to combine in its second sentence.
+        var answer = await core.AskAsync("小杜问AI更理想的应用模式，陆飞是怎么回答的？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("专家系统", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_turn_that_trails_off_is_quoted_with_the_turn_that_finishes_it()
     {
         // 陆飞's "花了上亿美金去签……" is corrected by 索隆 in the next turn.
