@@ -31,7 +31,25 @@ public sealed class QueryVocabulary
             .Where(p => !stopwords.Contains(p.Word))
             .ToLookup(p => p.Word, p => p.Chinese, StringComparer.Ordinal));
         _synonyms = synonyms ?? [];
+        _everydayWords = new Lazy<HashSet<string>>(() => _dictionary.Value
+            .Where(e => !e.Key.Any(char.IsUpper))
+            .SelectMany(e => e.Value)
+            .GroupBy(zh => zh, StringComparer.Ordinal)
+            .Where(g => g.Count() >= MinEverydaySenses)
+            .Select(g => g.Key)
+            .ToHashSet(StringComparer.Ordinal));
     }
+
+    private readonly Lazy<HashSet<string>> _everydayWords;
+
+    /// <summary>A transliterated name renders one English word ("nasdaq" → 纳斯达克); an everyday word renders several.</summary>
+    private const int MinEverydaySenses = 2;
+
+    /// <summary>
+    /// True when the general dictionary gives <paramref name="chinese"/> (Simplified) for several lower-case English
+    /// words: 权衡 ("weigh", "balance") and 卡住 ("jam", "choke") are everyday words whatever jieba tags them.
+    /// </summary>
+    public bool IsEverydayWord(string chinese) => _everydayWords.Value.Contains(chinese);
 
     public IReadOnlySet<string> Stopwords { get; }
 
@@ -103,7 +121,7 @@ public sealed class QueryVocabulary
     }
 
     /// <summary>Warms the general dictionary off the request path.</summary>
-    public void Preload() => _ = _phraseWords.Value;
+    public void Preload() => _ = (_phraseWords.Value, _everydayWords.Value);
 
     /// <summary>Chinese renderings of the general dictionary's multi-word entries that begin with <paramref name="word"/> ("terracotta army" for "terracotta").</summary>
     public IEnumerable<string> RenderingsOfPhrasesWith(string word) => _phraseWords.Value[word].Distinct();

@@ -517,7 +517,8 @@ public sealed partial class QuestionAnalyzer
                 // A two-character word neither jieba nor the articles know is more often a mis-cut ("钱建") or a typo
                 // ("索龙") than a name.
                 var isName = owner._segmenter.IsName(word) && !word.Text.Any(c => owner._vocabulary.Stopwords.Contains(c.ToString()))
-                    && (inCorpus || word.Text.Length > 2 || !owner._segmenter.IsUnknown(word.Text));
+                    && (inCorpus || word.Text.Length > 2 || !owner._segmenter.IsUnknown(word.Text))
+                    && !IsEverydayWordTaggedAsName(word);
                 var label = original.Substring(start + word.Start, word.Text.Length);
                 // A word tagged as a name but not taken for one ("图里" in "那张图里") is no subject either.
                 var isSubject = isName || word.PartOfSpeech.StartsWith('n') && (inCorpus || !ChineseSegmenter.IsNameTag(word.PartOfSpeech))
@@ -669,6 +670,11 @@ public sealed partial class QuestionAnalyzer
                 Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit) && !IsRelativeTime(renderings)), factor);
             }
         }
+
+        /// <summary>jieba tags some everyday words as names ("权衡", "卡住" are "nr"); the corpus's own names stay names.</summary>
+        private bool IsEverydayWordTaggedAsName(Word word) =>
+            word.PartOfSpeech is "nr" or "nz" && !owner._segmenter.CorpusTerms.Contains(word.Text) && !owner._segmenter.IsUnknown(word.Text)
+            && owner._vocabulary.IsEverydayWord(word.Text);
 
         private static bool IsRelativeTime(IReadOnlyList<string> renderings) => renderings.Any(r => AnswerShapes.IsRelativeTime(ScriptFolder.Fold(r)));
 

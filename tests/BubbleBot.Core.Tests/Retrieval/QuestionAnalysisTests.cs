@@ -80,6 +80,15 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void An_everyday_word_jieba_tags_as_a_name_is_not_an_absent_subject()
+    {
+        // jieba tags 卡住 and 权衡 "nr"; CC-CEDICT gives both for several English words. Nasdaq is a name.
+        Assert.Empty(core.Analyzer.Analyze("为什么说AI真正卡住的地方不在算力？").AbsentSubjects);
+        Assert.Empty(core.Analyzer.Analyze("扎克伯格是怎么权衡的？").AbsentSubjects);
+        Assert.Contains("纳斯达克", core.Analyzer.Analyze("纳斯达克当年跌了多少？").AbsentSubjects);
+    }
+
+    [Fact]
     public void Cantonese_particles_and_question_words_are_not_content()
     {
         var terms = core.Analyzer.Analyze("點解個論壇帖話英偉達啲業績唔係真嘅㗎？").Terms;
