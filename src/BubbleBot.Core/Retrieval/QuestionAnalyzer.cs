@@ -167,8 +167,8 @@ public sealed partial class QuestionAnalyzer
 
         var plan = BuildPlan(question, text, clauses, focus, namedBy);
         // "…the host said Amazon's AI spending is way out of line with what it earns. What were the two numbers?": a
-        // question with nothing specific of its own asks about the sentence before it.
-        if (!plan.Units.Any(u => u.IsSpecific && !u.IsAlias) && focus.Count > 0 && focus.Min() > 0)
+        // question with nothing specific of its own asks about the nearest sentence before it that has something.
+        while (!plan.Units.Any(u => u.IsSpecific && !u.IsAlias) && focus.Count > 0 && focus.Min() > 0)
         {
             focus.Add(focus.Min() - 1);
             plan = BuildPlan(question, text, clauses, focus, namedBy);
