@@ -202,10 +202,11 @@ public sealed partial class QuestionAnalyzer
             .Select(u => (Unit: u, Label: ScriptFolder.Fold(u.Label).ToLowerInvariant()))
             .ToList();
         var measures = new List<QueryUnit>();
-        foreach (var (start, end) in _cues.Occurrences(folded, "amount"))
+        // English cues measure nothing: English renderings rarely match the articles' wording closely enough to hold a
+        // sentence to one word.
+        foreach (var (start, end) in _cues.HanOccurrences(folded, "amount"))
         {
-            // English renderings rarely match the articles' wording closely enough to hold a sentence to one word.
-            var measure = char.IsAsciiLetter(folded[start]) ? null : ChineseMeasure(start, end);
+            var measure = MeasureAt(start, end);
             if (measure is not null && !measures.Contains(measure))
             {
                 measures.Add(measure);
@@ -216,7 +217,7 @@ public sealed partial class QuestionAnalyzer
 
         // "多少个企业老板", "几家中国公司": the noun phrase after the cue ends with what it counts; "估值是多少": else the
         // word just before the cue.
-        QueryUnit? ChineseMeasure(int start, int end) =>
+        QueryUnit? MeasureAt(int start, int end) =>
             candidates
                 .Select(c => (c.Unit, At: folded.IndexOf(c.Label, end, StringComparison.Ordinal)))
                 .Where(c => c.At >= 0 && c.At - end <= MaxGapAfterAmountCue && !folded.AsSpan(end, c.At - end).ContainsAny(ClauseBreaks))

@@ -55,24 +55,19 @@ public sealed partial class QuestionCues
         return kinds;
     }
 
-    /// <summary>Where the cues of <paramref name="kind"/> occur in <paramref name="folded"/> (start, end); English cues as whole words.</summary>
-    public IEnumerable<(int Start, int End)> Occurrences(string folded, string kind)
+    /// <summary>Where the Chinese cues of <paramref name="kind"/> occur in <paramref name="folded"/> (start, end).</summary>
+    public IEnumerable<(int Start, int End)> HanOccurrences(string folded, string kind)
     {
         foreach (var (cue, cueKind) in _cues)
         {
-            if (cueKind != kind)
+            if (cueKind != kind || cue.Any(char.IsAsciiLetter))
             {
                 continue;
             }
 
-            var latin = cue.Any(char.IsAsciiLetter);
             for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
             {
-                var end = at + cue.Length;
-                if (!latin || (at == 0 || !char.IsAsciiLetterOrDigit(folded[at - 1])) && (end == folded.Length || !char.IsAsciiLetterOrDigit(folded[end])))
-                {
-                    yield return (at, end);
-                }
+                yield return (at, at + cue.Length);
             }
         }
     }
@@ -186,7 +181,6 @@ public sealed partial class QuestionCues
     /// </summary>
     private static bool InAskingPair(string text, string cue, int at) =>
         cue.Length > 1 && cue[0] is '不' or '唔' && at > 0 && text[at - 1] == cue[1]
-        // "哪几个", "边几个" ask which ones, not how many.
         || cue[0] == '几' && at > 0 && text[at - 1] is '哪' or '边';
 
     private static bool Occurs(string text, string cue, bool atStartOnly)
