@@ -672,9 +672,12 @@ public sealed partial class QuestionAnalyzer
             }
         }
 
-        /// <summary>jieba tags some everyday words as names ("权衡", "卡住" are "nr"); the corpus's own names stay names.</summary>
+        /// <summary>
+        /// jieba tags some everyday words as names ("权衡", "卡住" are persons, "嘉宾" a place); the corpus's own names stay
+        /// names.
+        /// </summary>
         private bool IsEverydayWordTaggedAsName(Word word) =>
-            word.PartOfSpeech is "nr" or "nz" && !owner._segmenter.CorpusTerms.Contains(word.Text) && !owner._segmenter.IsUnknown(word.Text)
+            ChineseSegmenter.IsNameTag(word.PartOfSpeech) && !owner._segmenter.CorpusTerms.Contains(word.Text) && !owner._segmenter.IsUnknown(word.Text)
             && owner._vocabulary.IsEverydayWord(word.Text);
 
         private static bool IsRelativeTime(IReadOnlyList<string> renderings) => renderings.Any(r => AnswerShapes.IsRelativeTime(ScriptFolder.Fold(r)));
