@@ -96,7 +96,7 @@ public sealed partial class QuestionAnalyzer
     [GeneratedRegex(@"[a-z0-9]+(?:[.'\-][a-z0-9]+)*")]
     private static partial Regex LatinWord();
 
-    [GeneratedRegex(@"记得|好像|似乎|印象中|印象里|我以为|不太确定|唔记得|\b(?:i think|i thought|iirc|i remember|i guess|was it|wasn't it)\b")]
+    [GeneratedRegex(@"记得|好像|似乎|印象中|印象里|我以为|我猜|我估|我谂|不太确定|唔记得|\b(?:i think|i thought|iirc|i remember|i guess|was it|wasn't it)\b")]
     private static partial Regex Guess();
 
     /// <summary>A sentence: up to a Chinese or English terminator; an English full stop ends one only before a space ("3.5" does not).</summary>

@@ -335,6 +335,9 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
 
         Assert.Empty(analysis.AbsentSubjects);
         Assert.DoesNotContain(analysis.Plan.Units, u => u.Label == "英國" && u.InFocus);
+
+        var guessed = core.Analyzer.Analyze("我猜英伟达已经跌到谷底了吧？直播里是怎么判断现在走到哪个阶段的？");
+        Assert.DoesNotContain(guessed.Plan.Units, u => u.Label == "英伟达" && u.InFocus);
     }
 
     [Fact]
