@@ -317,6 +317,13 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
             var terms = plan.TermsOf(text);
             // A passage under "OpenAI 最近嘅聲明" quoting "我哋" is about OpenAI.
             var namesInPassage = plan.NamesPresent(terms) || candidate.Chunk.Heading is { } heading && plan.NamesPresent(plan.TermsOf(heading));
+            // An asker who names the source vouches that it holds the figure; only its wording may differ. Otherwise
+            // the figure must be about the named subject ("how much did Anthropic raise?" is not answered by OpenAI's
+            // round), about what is asked of it and beside what the question counts.
+            bool AboutWhatIsAsked(IReadOnlySet<string> near) =>
+                (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(near))
+                && question.HoldsAMeasure(near);
+
             var sentences = Sentences.Split(text, 0, text.Length);
             for (var i = 0; i < sentences.Count; i++)
             {
@@ -327,12 +334,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
                 }
 
                 var window = plan.TermsOf(i > 0 ? text[sentences[i - 1]] + sentence : sentence);
-                // An asker who names the source vouches that it holds the figure; only its wording may differ. Otherwise
-                // the figure must be about the named subject ("how much did Anthropic raise?" is not answered by
-                // OpenAI's round) and about what is asked of it.
-                if (plan.Coverage(window, focusOnly: true) >= MinAnswerSentenceCoverage
-                    && (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(window))
-                    && question.HoldsAMeasure(window))
+                if (plan.Coverage(window, focusOnly: true) >= MinAnswerSentenceCoverage && AboutWhatIsAsked(window))
                 {
                     return true;
                 }
@@ -341,8 +343,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
             // The reply to a question turn may come a turn or two later ("不知道，多少钱？" — "一天要烧掉70万美金。"), if
             // the turn asks about the subject and what is asked of it.
             var asks = Sentences.IsQuestion(text);
-            if (asks && candidate.Chunk.Speaker is not null && (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(terms))
-                && question.HoldsAMeasure(terms)
+            if (asks && candidate.Chunk.Speaker is not null && AboutWhatIsAsked(terms)
                 && index.ChunksOf(candidate.Chunk.DocId).Skip(candidate.Chunk.Index + 1).Take(ReplyTurns).Any(c => AnswerShapes.HasRequired(c.Text, question.AnswerType)))
             {
                 return true;
