@@ -8,7 +8,8 @@ public static partial class AnswerShapes
     [GeneratedRegex(@"(?<![A-Za-z]-?|[\d.,])\d[\d.,]*(?:\s*(?<unit>[%％万萬亿億千百个個位家倍人美元]|年代|s\b))?|[一二两兩三四五六七八九十百千万萬亿億几幾数數]+\s*(?:个|個|位|家|倍|成|年|月|万|萬|亿|億|美元|美金|小时|小時|分钟|分鐘|周|週|礼拜|禮拜)|百分之|分之|半数|半數|大多数|大多數|大部分")]
     private static partial Regex FigureCandidate();
 
-    [GeneratedRegex(@"(?:19|20)\d\d|\d{1,2}\s*月|[一二三四五六七八九十]+月|去年|今年|明年|年前|年后|年内|个月|世纪|年代|时候|周|礼拜")]
+    // A date names when: a year, a month, "去年", "三年前", "90 年代". "多年后" and "那时候" do not, and they are everywhere.
+    [GeneratedRegex(@"(?:19|20)\d\d|\d{3,4}\s*年|公元前|\d{1,2}\s*月|[一二三四五六七八九十]+月|[去今明前]年|[\d一二两兩三四五六七八九十几幾数數]+\s*(?:年前|年后|年後|年内|年內|个月|個月|年代|世纪|世紀)|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")]
     private static partial Regex TimeExpression();
 
     [GeneratedRegex(@"(?<!\d)\d{1,3}(?:\.\d+)?\s*(?:个月|個月|年|天|周|星期|礼拜|禮拜|小时|小時)|[一二两兩三四五六七八九十几幾数數半]+\s*(?:个月|個月|年|天|周|星期|礼拜|禮拜|小时|小時)|\b\d+\s*(?:months?|years?|days?|weeks?|hours?)\b", RegexOptions.IgnoreCase)]

@@ -2,7 +2,7 @@ using BubbleBot.Core.Retrieval;
 
 namespace BubbleBot.Core.Tests.Retrieval;
 
-/// <summary>What counts as the figure an amount question asks for.</summary>
+/// <summary>What counts as the figure an amount question asks for, and as the date a "when" question asks for.</summary>
 public sealed class AnswerShapesTests
 {
     [Theory]
@@ -25,5 +25,25 @@ public sealed class AnswerShapesTests
     public void A_year_a_decade_or_a_model_name_is_not_a_figure(string text)
     {
         Assert.False(AnswerShapes.HasFigure(text));
+    }
+
+    [Theory]
+    [InlineData("OpenAI 可能在 2027 年耗尽现金")]
+    [InlineData("楚莊王問鼎中原是公元前606年的事")]
+    [InlineData("三年前我们还在讨论元宇宙")]
+    [InlineData("去年英伟达的市值翻了一倍")]
+    [InlineData("It went public in March")]
+    public void A_year_a_month_or_a_counted_time_is_a_date(string text)
+    {
+        Assert.True(AnswerShapes.HasRequired(text, AnswerType.Time));
+    }
+
+    [Theory]
+    [InlineData("Webvan 失敗了,但多年后 Instacart 用幾乎相同的想法獲得成功")]
+    [InlineData("那时候大家都觉得互联网会改变一切")]
+    [InlineData("这周的直播我们聊聊 GPT-5")]
+    public void Vague_time_words_are_not_a_date(string text)
+    {
+        Assert.False(AnswerShapes.HasRequired(text, AnswerType.Time));
     }
 }
