@@ -35,7 +35,8 @@ public static partial class AnswerShapes
 
     /// <summary>
     /// Whether <paramref name="text"/> states an amount. A year ("2024 年营收总和"), a decade ("90 年代") and the digits
-    /// of a model's name (GPT-5, GB200) are numbers but not amounts: the articles are full of them.
+    /// of a model's name (GPT-5, GB200) are numbers but not amounts: the articles are full of them. "三个月" is a span of
+    /// time, which only "几个月" asks for.
     /// </summary>
     public static bool HasFigure(string text)
     {
@@ -44,7 +45,9 @@ public static partial class AnswerShapes
             var unit = match.Groups["unit"];
             var value = match.Value.TrimEnd('.', ',');
             var isYear = !unit.Success && value.Length == 4 && value.All(char.IsAsciiDigit) && value[..2] is "19" or "20";
-            if (!isYear && unit.Value is not ("年代" or "s"))
+            var isMonths = text.AsSpan(match.Index + match.Length).TrimStart() is var rest
+                && (rest.StartsWith("月") && value[^1] is '个' or '個' || rest.StartsWith("个月") || rest.StartsWith("個月"));
+            if (!isYear && !isMonths && unit.Value is not ("年代" or "s"))
             {
                 return true;
             }

@@ -213,7 +213,8 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
         // A question made only of the debate's common words ("为什么有人说AI是泡沫？") is about the debate itself;
         // one with a specific word must find it.
         var asksSomethingSpecific = question.Plan.Units.Any(u => u.IsSpecific);
-        var namesItsSource = question.NamedArticleIds.Count > 0
+        // A question about an author the article never mentions ("Tony Lee 係邊度人？") is held to what any question is.
+        var namesItsSource = question.NamedArticleIds.Count > 0 && !question.AsksAboutItsAuthor
             && (best.Coverage >= CoverageFloor(question) || candidates.Max(c => c.Evidence) >= MinEvidence);
         // A long casual question dilutes coverage with the asker's own words; two of its specific words in one passage
         // still show that passage is about it.
@@ -296,7 +297,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
 
     /// <summary>The coverage a passage needs to be quoted for <paramref name="question"/>.</summary>
     public double CoverageFloor(QuestionAnalysis question) =>
-        question.NamedArticleIds.Count > 0 ? Math.Min(NamedArticleMinCoverage, minCoverage) : minCoverage;
+        question.NamedArticleIds.Count > 0 && !question.AsksAboutItsAuthor ? Math.Min(NamedArticleMinCoverage, minCoverage) : minCoverage;
 
     private bool MentionedInOnePassage(QueryUnit name) =>
         name.Alternatives.Where(a => a.Terms.All(t => index.DocumentFrequency(t) > 0)).All(a => a.Terms.Min(index.DocumentFrequency) <= 1);

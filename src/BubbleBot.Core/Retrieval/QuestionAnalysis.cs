@@ -69,6 +69,12 @@ public sealed record QuestionAnalysis(
     /// </summary>
     public bool AsksOnlyAnotherKindOfAnswer { get; init; }
 
+    /// <summary>
+    /// True when the question names its article only by its author, whom the text never mentions, and does not ask what
+    /// they wrote or think: "Tony Lee 係邊度人？" is about the person, which the blog post does not say.
+    /// </summary>
+    public bool AsksAboutItsAuthor { get; init; }
+
     /// <summary>The question folded to Simplified, lower-cased, with names typed one character off corrected (索龙 → 索隆).</summary>
     public string Normalized { get; init; } = string.Empty;
 

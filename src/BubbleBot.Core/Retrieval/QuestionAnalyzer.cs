@@ -58,6 +58,7 @@ public sealed partial class QuestionAnalyzer
     private readonly ILookup<int, string> _hanNamesByLength;
     private readonly List<(string Spelling, string Name)> _speakerSpellings;
     private readonly HashSet<string> _speakers;
+    private readonly HashSet<string> _unmentionedAuthors;
 
     public QuestionAnalyzer(CorpusIndex index, QueryVocabulary vocabulary, QuestionCues cues, ChineseSegmenter segmenter)
     {
@@ -82,6 +83,9 @@ public sealed partial class QuestionAnalyzer
             .OrderByDescending(s => s.Spelling.Length)];
         // Transcript speakers' two-character names too: 索龙 for 索隆 is a common slip, and a speaker is named often.
         _speakers = [.. index.Chunks.Select(c => c.Speaker).OfType<string>().Distinct().Select(Normalize)];
+        // An author the article's text never mentions: it says nothing about them (Mallaby's essay ends by saying who he is).
+        _unmentionedAuthors = [.. index.Articles.SelectMany(a => a.Aliases.Select(Normalize)
+            .Where(alias => Normalize(a.Author).Contains(alias, StringComparison.Ordinal) && !Normalize(a.Body).Contains(alias, StringComparison.Ordinal)))];
         var speakers = _speakers.Where(s => s.Length == 2 && s.All(LanguageDetector.IsHan));
         _hanNamesByLength = segmenter.CorpusTerms
             .Where(t => t.Length >= 3 && t.All(LanguageDetector.IsHan) && Enumerable.Range(0, t.Length - 1).All(i => index.DocumentFrequency(t.Substring(i, 2)) > 0))
@@ -180,8 +184,12 @@ public sealed partial class QuestionAnalyzer
             Plan = plan,
             Normalized = folded,
             Measures = answerType.HasFlag(AnswerType.Amount) ? MeasuresOf(folded, plan) : [],
+            AsksAboutItsAuthor = namedBy.Count > 0 && namedBy.All(_unmentionedAuthors.Contains) && !_cues.KindsIn(folded).Overlaps(ViewKinds),
         };
     }
+
+    /// <summary>Cue kinds that ask what someone said, thinks or argued rather than about the person.</summary>
+    private static readonly string[] ViewKinds = ["view", "reply", "comparison", "summary", "reason", "sides"];
 
     private static readonly SearchValues<char> ClauseBreaks = SearchValues.Create("，,。？?！!；;：:、");
 

@@ -22,7 +22,9 @@ public sealed class AnswerShapesTests
     [InlineData("GPT-5 的发布让人失望")]
     [InlineData("英伟达吹嘘的下一代GB200芯片")]
     [InlineData("like the dot-com bubble of the 1990s")]
-    public void A_year_a_decade_or_a_model_name_is_not_a_figure(string text)
+    [InlineData("频道才开了三个月")]
+    [InlineData("撐不過 18 個月")]
+    public void A_year_a_decade_a_span_of_months_or_a_model_name_is_not_a_figure(string text)
     {
         Assert.False(AnswerShapes.HasFigure(text));
     }

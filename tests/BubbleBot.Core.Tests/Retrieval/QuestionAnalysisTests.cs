@@ -416,6 +416,28 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.Contains(answer.Citations, c => c.Quote.Contains("1050亿美元", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("铁血酋长本人是做什么工作的？", true)]
+    [InlineData("Tony Lee 有冇喺 Google 做過？", true)]
+    [InlineData("铁血酋长怎么看OpenAI？", false)]
+    [InlineData("马拉比是做什么工作的？", false)] // the essay ends by saying who he is
+    [InlineData("论坛那个帖子做了什么比较？", false)]
+    public void A_question_naming_only_an_author_the_text_never_mentions_without_asking_what_they_wrote_is_about_the_person(string question, bool aboutTheAuthor)
+    {
+        Assert.Equal(aboutTheAuthor, core.Analyzer.Analyze(question).AsksAboutItsAuthor);
+    }
+
+    [Theory]
+    [InlineData("Tony Lee 係邊度人？佢本身做咩工㗎？")]
+    [InlineData("Tony Lee 係咪喺 Google 返過工？")]
+    public async Task A_question_about_an_author_the_article_says_nothing_about_is_refused(string question)
+    {
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 3, CancellationToken.None);
+
+        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+        Assert.True((await core.Retriever.RetrieveAsync(new RetrievalRequest("Tony Lee 點解覺得泡沫一定會出現？"), 3, CancellationToken.None)).Answerable);
+    }
+
     [Fact]
     public void An_author_named_for_the_article_does_not_turn_a_gist_question_into_a_specific_one()
     {
