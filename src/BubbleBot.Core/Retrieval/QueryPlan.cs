@@ -133,7 +133,7 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
     /// </summary>
     public bool MentionsWhatIsAsked(IReadOnlySet<string> terms)
     {
-        var asked = Units.Where(u => u.InFocus && !u.IsName && u.InCorpus && u.IsSubject && u.Specificity >= AttributeSpecificity).ToList();
+        var asked = Units.Where(u => u.InFocus && !u.IsName && u.InCorpus && u.IsSubject && !u.IsSingleCharacter && u.Specificity >= AttributeSpecificity).ToList();
         if (asked.Any(u => u.CreditFrom(terms) > 0))
         {
             return true;
@@ -145,7 +145,10 @@ internal sealed record QueryPlan(Query Query, IReadOnlyList<QueryUnit> Units, Fu
 
     /// <summary>True when <paramref name="terms"/> hold one of the names the question asks about that the articles do mention.</summary>
     public bool NamesPresent(IReadOnlySet<string> terms) =>
-        Units.Any(u => u.InFocus && u.IsName && u.InCorpus && u.CreditFrom(terms) >= 1);
+        Units.Any(u => u.InFocus && u.IsName && u.InCorpus && u.EvidenceFrom(terms, strong: true) >= MinNameCredit);
+
+    /// <summary>A name counts as present in its own spelling or a synonym's (华顿 for 沃顿), not from part of its characters.</summary>
+    private const double MinNameCredit = 0.8;
 
     /// <summary>
     /// Below this a word is one of the whole debate's ("AI", "泡沫") or a lone character, not what a question asks about.

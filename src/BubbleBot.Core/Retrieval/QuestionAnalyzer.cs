@@ -525,7 +525,9 @@ public sealed partial class QuestionAnalyzer
                 // A new word the segmenter glued to a particle ("俾人", "咁仲有边") is the asker's phrasing, not a name.
                 // A two-character word neither jieba nor the articles know is more often a mis-cut ("钱建") or a typo
                 // ("索龙") than a name.
-                var isName = owner._segmenter.IsName(word) && !word.Text.Any(c => owner._vocabulary.Stopwords.Contains(c.ToString()))
+                // Another name for a corpus name (黄仁勋 for the forum post's 黄教主) is a name though it has no tag of its own.
+                var isName = (owner._segmenter.IsName(word) || word.PartOfSpeech == "x" && owner._vocabulary.SynonymsOf(word.Text).Any(owner._segmenter.IsNameWord))
+                    && !word.Text.Any(c => owner._vocabulary.Stopwords.Contains(c.ToString()))
                     && (inCorpus || word.Text.Length > 2 || !owner._segmenter.IsUnknown(word.Text))
                     && !IsEverydayWordTaggedAsName(word);
                 var label = original.Substring(start + word.Start, word.Text.Length);
@@ -712,8 +714,10 @@ public sealed partial class QuestionAnalyzer
                 return false; // "500B", "4T", "15x": an amount, not a name.
             }
 
-            // "per DAY" shouts an everyday word; "NVDA" (no rendering) and "GPU" (in the articles) are names.
-            if (word.Length > 1 && word.All(char.IsUpper) && renderings.Count > 0 && !InCorpus(word.ToLowerInvariant()))
+            // "per DAY" shouts an everyday word; "NVDA" (no rendering), "GPU" (in the articles) and "NVIDIA" (rendered by a
+            // name, 英伟达) are names.
+            if (word.Length > 1 && word.All(char.IsUpper) && renderings.Count > 0 && !InCorpus(word.ToLowerInvariant())
+                && !renderings.Any(r => owner._segmenter.IsNameWord(ScriptFolder.Fold(r))))
             {
                 return false;
             }

@@ -94,6 +94,9 @@ public sealed class ChineseSegmenter
         _ => false,
     };
 
+    /// <summary>True when <paramref name="foldedText"/> is cut as one word that is a name (英伟达, 黄教主).</summary>
+    public bool IsNameWord(string foldedText) => Segment(foldedText) is [var word] && IsName(word);
+
     /// <summary>jieba's tags for names of people, places, organisations and other proper nouns.</summary>
     public static bool IsNameTag(string partOfSpeech) => partOfSpeech is "nr" or "nrt" or "nrfg" or "ns" or "nt" or "nz";
 

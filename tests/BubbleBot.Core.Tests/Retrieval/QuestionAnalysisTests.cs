@@ -455,6 +455,25 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.DoesNotContain("actualy", analysis.Terms);
     }
 
+    [Theory]
+    [InlineData("is NVIDIA overvalued?", "NVIDIA")] // shouted, but rendered by a name (英伟达)
+    [InlineData("黄仁勋怎么看AI泡沫？", "黄仁勋")] // the forum post calls him 黄教主
+    public void A_word_rendered_by_a_name_of_the_articles_is_a_name(string question, string name)
+    {
+        var analysis = core.Analyzer.Analyze(question);
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == name && u.IsName);
+    }
+
+    [Fact]
+    public async Task A_figure_beside_another_name_for_the_subject_answers()
+    {
+        // The essay writes 沃顿商学院; 华顿 is the Taiwanese spelling.
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("华顿商学院调查了几位企业领导人？"), 3, CancellationToken.None);
+
+        Assert.True(result.Answerable, result.Verdict.ToString());
+    }
+
     [Fact]
     public void A_lowercase_word_the_chinese_articles_keep_in_latin_letters_is_a_name()
     {
