@@ -5,7 +5,7 @@ namespace BubbleBot.Core.Retrieval;
 /// <summary>Whether a sentence has the shape of the answer a question wants: a figure, a date, a reason, a name.</summary>
 public static partial class AnswerShapes
 {
-    [GeneratedRegex(@"(?<![A-Za-z]-?|[\d.,])\d[\d.,]*(?:\s*(?<unit>[%％万萬亿億千百个個位家倍人美元]|年代|s\b))?|[一二两兩三四五六七八九十百千万萬亿億几幾数數]+\s*(?:个|個|位|家|倍|成|年|月|万|萬|亿|億|美元|美金|小时|小時|分钟|分鐘|周|週|礼拜|禮拜)|百分之|分之|半数|半數|大多数|大多數|大部分")]
+    [GeneratedRegex(@"(?<![A-Za-z]-?|[\d.,])\d[\d.,]*(?:\s*(?<unit>[%％万萬亿億千百个個位家倍人美元]|年代|s\b))?|[一二两兩三四五六七八九十百千万萬亿億几幾数數]+\s*(?:个|個|位|家|倍|成|年|月|万|萬|亿|億|美元|美金|小时|小時|分钟|分鐘|周|週|礼拜|禮拜)|百分之|分之|半数|半數|大多数|大多數|大部分|[吉兆千]瓦|\b[GM]W\b")]
     private static partial Regex FigureCandidate();
 
     // A date names when: a year, a month, "去年", "三年前", "90 年代". "多年后" and "那时候" do not, and they are everywhere.
@@ -36,7 +36,7 @@ public static partial class AnswerShapes
     /// <summary>
     /// Whether <paramref name="text"/> states an amount. A year ("2024 年营收总和"), a decade ("90 年代") and the digits
     /// of a model's name (GPT-5, GB200) are numbers but not amounts: the articles are full of them. "三个月" is a span of
-    /// time, which only "几个月" asks for.
+    /// time, which only "几个月" asks for. A unit of power is an order of magnitude even without digits ("吉瓦（GW）级别").
     /// </summary>
     public static bool HasFigure(string text)
     {
@@ -47,7 +47,9 @@ public static partial class AnswerShapes
             var isYear = !unit.Success && value.Length == 4 && value.All(char.IsAsciiDigit) && value[..2] is "19" or "20";
             var isMonths = text.AsSpan(match.Index + match.Length).TrimStart() is var rest
                 && (rest.StartsWith("月") && value[^1] is '个' or '個' || rest.StartsWith("个月") || rest.StartsWith("個月"));
-            if (!isYear && !isMonths && unit.Value is not ("年代" or "s"))
+            // "一个", "一家" is most often "a", not a count.
+            var isArticle = value.Length == 2 && value[0] == '一' && value[1] is '个' or '個' or '位' or '家' or '次';
+            if (!isYear && !isMonths && !isArticle && unit.Value is not ("年代" or "s"))
             {
                 return true;
             }

@@ -11,6 +11,7 @@ public sealed class AnswerShapesTests
     [InlineData("三個禮拜內用戶增長了 32%")]
     [InlineData("投資者當下應關注五個預警信號")]
     [InlineData("2000 亿的投入")]
+    [InlineData("配套的电厂要达到吉瓦（GW）级别")]
     public void An_amount_is_a_figure(string text)
     {
         Assert.True(AnswerShapes.HasFigure(text));
@@ -24,7 +25,8 @@ public sealed class AnswerShapesTests
     [InlineData("like the dot-com bubble of the 1990s")]
     [InlineData("频道才开了三个月")]
     [InlineData("撐不過 18 個月")]
-    public void A_year_a_decade_a_span_of_months_or_a_model_name_is_not_a_figure(string text)
+    [InlineData("你哪怕问一个专业领域的问题，它也是整个大脑一块运行")]
+    public void A_year_a_decade_a_span_of_months_an_article_or_a_model_name_is_not_a_figure(string text)
     {
         Assert.False(AnswerShapes.HasFigure(text));
     }
