@@ -27,6 +27,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task An_english_span_of_time_finds_how_the_article_writes_it()
+    {
+        // "day" is 日子 or 白天 in a general dictionary; the host says 每天 and 一天.
+        var answer = await core.AskAsync("how much cash does openai burn per day?");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("70万美金", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_why_question_that_restates_a_lists_conclusion_gets_the_items_that_lead_to_it()
     {
         // The list's last item ("結果：能力飆升，但實際使用率原地踏步") says back what is asked; the items before it say why.
