@@ -49,6 +49,9 @@ internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alte
     /// <summary>An alias by which the question names its article, counted only because the article's text mentions it.</summary>
     public bool IsAlias { get; init; }
 
+    /// <summary>"今年", "上年", "this year": a time relative to now, which dates what is asked and is neither its subject nor specific.</summary>
+    public bool IsRelativeTime { get; init; }
+
     /// <summary>A word of the language's dictionary, not a run the segmenter guessed ("图里" from "那张图里").</summary>
     public bool IsKnownWord { get; init; } = true;
 
@@ -56,7 +59,7 @@ internal sealed record QueryUnit(string Label, double Weight, IReadOnlyList<Alte
     public bool IsSingleCharacter => Alternatives.All(a => a.Terms.All(t => t.StartsWith(CorpusIndex.UnigramPrefix, StringComparison.Ordinal)));
 
     /// <summary>A specific word of the question: rare in the corpus, or a name it lacks (not the asker's own wording).</summary>
-    public bool IsSpecific => InFocus && Specificity >= QueryPlan.SpecificThreshold && (InCorpus || IsName);
+    public bool IsSpecific => InFocus && !IsRelativeTime && Specificity >= QueryPlan.SpecificThreshold && (InCorpus || IsName);
 
     /// <summary>A specific subject the question is about, which a passage must contain to answer it.</summary>
     public bool IsSpecificSubject => IsSpecific && IsSubject;

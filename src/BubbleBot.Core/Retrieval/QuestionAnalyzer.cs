@@ -28,6 +28,9 @@ public sealed partial class QuestionAnalyzer
     /// <summary>An ordinary word the corpus never uses may just be the asker's wording.</summary>
     private const double AbsentWordWeight = 0.2;
 
+    /// <summary>Weight of "今天", "上年", "this year": they date what is asked, so a passage need not repeat them.</summary>
+    private const double RelativeTimeWeight = 0.2;
+
     /// <summary>Share of its weight an alias naming the article gets when the articles' text mentions it (a person).</summary>
     private const double MentionedAliasWeight = 0.5;
 
@@ -526,18 +529,20 @@ public sealed partial class QuestionAnalyzer
                 // A two-character word neither jieba nor the articles know is more often a mis-cut ("钱建") or a typo
                 // ("索龙") than a name.
                 // Another name for a corpus name (黄仁勋 for the forum post's 黄教主) is a name though it has no tag of its own.
-                var isName = (owner._segmenter.IsName(word) || word.PartOfSpeech == "x" && owner._vocabulary.SynonymsOf(word.Text).Any(owner._segmenter.IsNameWord))
+                var isName = (owner._segmenter.IsName(word) || word.PartOfSpeech == "x" && owner._vocabulary.SynonymsOf(word.Text).Any(IsCorpusName))
                     && !word.Text.Any(c => owner._vocabulary.Stopwords.Contains(c.ToString()))
                     && (inCorpus || word.Text.Length > 2 || !owner._segmenter.IsUnknown(word.Text))
                     && !IsEverydayWordTaggedAsName(word);
                 var label = original.Substring(start + word.Start, word.Text.Length);
                 // A word tagged as a name but not taken for one ("图里" in "那张图里") is no subject either.
-                var isSubject = isName || word.PartOfSpeech.StartsWith('n') && (inCorpus || !ChineseSegmenter.IsNameTag(word.PartOfSpeech))
-                    || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j";
+                var relativeTime = AnswerShapes.IsRelativeTime(word.Text);
+                var isSubject = !relativeTime && (isName || word.PartOfSpeech.StartsWith('n') && (inCorpus || !ChineseSegmenter.IsNameTag(word.PartOfSpeech))
+                    || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j");
                 var weight = WeightOf(specificity, inCorpus, isName);
-                Add(new QueryUnit(label, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: isSubject)
+                Add(new QueryUnit(label, factor * (relativeTime ? RelativeTimeWeight : weight), alternatives, specificity, isName, inCorpus, IsSubject: isSubject)
                 {
                     IsKnownWord = !owner._segmenter.IsUnknown(word.Text),
+                    IsRelativeTime = relativeTime,
                 }, factor);
             }
         }
@@ -678,9 +683,15 @@ public sealed partial class QuestionAnalyzer
                 var weight = WeightOf(specificity, inCorpus, isName) * (onlyByDictionary && inCorpus ? 0.6 : 1);
                 // A bare number ("50", "2021") is in many passages by chance: it counts for coverage, never as evidence.
                 // "today", "this year" date what is asked; they are not its subject.
-                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit) && !IsRelativeTime(renderings)), factor);
+                var relativeTime = IsRelativeTime(renderings);
+                Add(new QueryUnit(original, factor * (relativeTime ? RelativeTimeWeight : weight), alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit) && !relativeTime)
+                {
+                    IsRelativeTime = relativeTime,
+                }, factor);
             }
         }
+
+        private bool IsCorpusName(string folded) => owner._segmenter.CorpusTerms.Contains(folded) && owner._segmenter.IsNameWord(folded);
 
         /// <summary>
         /// jieba tags some everyday words as names ("权衡", "卡住" are persons, "嘉宾" a place); the corpus's own names stay
@@ -800,7 +811,11 @@ public sealed partial class QuestionAnalyzer
                     AddRenderings(renderings, curated, alternatives, factor);
                     var present = alternatives.Select(a => a.Terms.Max(_index.DocumentFrequency)).Where(f => f > 0).DefaultIfEmpty(0).Max();
                     var specificity = present > 0 ? Specificity(present) : 1.0;
-                    Add(new QueryUnit(key, factor * WeightOf(specificity, present > 0, false), alternatives, specificity, false, present > 0, IsSubject: !IsRelativeTime(renderings)), factor);
+                    var relativeTime = IsRelativeTime(renderings);
+                    Add(new QueryUnit(key, factor * (relativeTime ? RelativeTimeWeight : WeightOf(specificity, present > 0, false)), alternatives, specificity, false, present > 0, IsSubject: !relativeTime)
+                    {
+                        IsRelativeTime = relativeTime,
+                    }, factor);
                     return n;
                 }
             }

@@ -456,6 +456,26 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Theory]
+    [InlineData("OpenAI上年集咗几多钱？", "上年")]
+    [InlineData("how much did openai raise last year?", "last year")]
+    public void A_time_relative_to_now_dates_the_question_and_is_neither_its_subject_nor_specific(string question, string time)
+    {
+        var unit = Assert.Single(core.Analyzer.Analyze(question).Plan.Units, u => u.Label == time);
+
+        Assert.True(unit.IsRelativeTime);
+        Assert.False(unit.IsSpecific);
+        Assert.False(unit.IsSubject);
+    }
+
+    [Fact]
+    public async Task A_question_whose_only_known_word_is_a_relative_time_is_not_covered()
+    {
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("今天北京天气怎么样，要带伞吗？"), 3, CancellationToken.None);
+
+        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+    }
+
+    [Theory]
     [InlineData("is NVIDIA overvalued?", "NVIDIA")] // shouted, but rendered by a name (英伟达)
     [InlineData("黄仁勋怎么看AI泡沫？", "黄仁勋")] // the forum post calls him 黄教主
     public void A_word_rendered_by_a_name_of_the_articles_is_a_name(string question, string name)
