@@ -154,6 +154,12 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     /// <summary>More than one specific word of the question in one passage (see <see cref="QueryPlan.Evidence"/>).</summary>
     public const double StrongEvidence = 1.3;
 
+    /// <summary>
+    /// A passage covering this much of the question is about it even when none of its specific words is fully there
+    /// ("为什么这一轮泡沫会撑得更久？" finds the passage on private markets, whose rare words the question lacks).
+    /// </summary>
+    public const double CoverageWithoutEvidence = 0.8;
+
     /// <summary>The coverage a passage with <see cref="StrongEvidence"/> needs.</summary>
     public const double MinCoverageWithStrongEvidence = 0.2;
 
@@ -219,7 +225,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
         // A long casual question dilutes coverage with the asker's own words; two of its specific words in one passage
         // still show that passage is about it.
         var stronglyEvidenced = candidates.Any(StronglyEvidenced);
-        if (!namesItsSource && !stronglyEvidenced && (best.Coverage < CoverageFloor(question) || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence))
+        if (!namesItsSource && !stronglyEvidenced && (best.Coverage < CoverageFloor(question) || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence && best.Coverage < CoverageWithoutEvidence))
         {
             return question.AbsentSubjects.Count > 0 ? RelevanceVerdict.AbsentSubject : RelevanceVerdict.NotCovered;
         }
