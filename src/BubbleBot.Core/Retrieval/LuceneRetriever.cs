@@ -155,8 +155,8 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     public const double StrongEvidence = 1.3;
 
     /// <summary>
-    /// A passage covering this much of the question is about it even when none of its specific words is fully there
-    /// ("为什么这一轮泡沫会撑得更久？" finds the passage on private markets, whose rare words the question lacks).
+    /// A passage covering this much of the question is about it even when none of its specific words is fully there: a
+    /// casual question in everyday words, each rendered or matched only in part, that together meet in one passage.
     /// </summary>
     public const double CoverageWithoutEvidence = 0.8;
 
@@ -322,13 +322,17 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
         {
             var text = candidate.Chunk.Text;
             var terms = plan.TermsOf(text);
-            // A passage under "OpenAI 最近嘅聲明" quoting "我哋" is about OpenAI.
-            var namesInPassage = plan.NamesPresent(terms) || candidate.Chunk.Heading is { } heading && plan.NamesPresent(plan.TermsOf(heading));
+            // A passage under "OpenAI 最近嘅聲明" quoting "我哋" is about OpenAI. Elsewhere in an article the subject is
+            // named beside its figure: the chart passage that names OpenAI gives Amazon's and Tesla's losses. A speaker's
+            // turn says "他" for the subject it named a sentence or two before.
+            var namedByHeading = candidate.Chunk.Heading is { } heading && plan.NamesPresent(plan.TermsOf(heading));
+            var namesInPassage = plan.NamesPresent(terms) || namedByHeading;
+            bool NamesNear(IReadOnlySet<string> near) => candidate.Chunk.Speaker is not null ? namesInPassage : namedByHeading || plan.NamesPresent(near);
             // An asker who names the source vouches that it holds the figure; only its wording may differ. Otherwise
             // the figure must be about the named subject ("how much did Anthropic raise?" is not answered by OpenAI's
             // round), about what is asked of it and beside what the question counts.
             bool AboutWhatIsAsked(IReadOnlySet<string> near) =>
-                (question.NamedArticleIds.Count > 0 || (!asksAboutNames || namesInPassage) && plan.MentionsWhatIsAsked(near))
+                (question.NamedArticleIds.Count > 0 || (!asksAboutNames || NamesNear(near)) && plan.MentionsWhatIsAsked(near))
                 && question.HoldsAMeasure(near);
 
             var sentences = Sentences.Split(text, 0, text.Length);

@@ -523,6 +523,26 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Theory]
+    [InlineData("英伟达最近一季度财报营收多少亿美元？同比增长多少？")]
+    [InlineData("OpenAI 幾時上市？發行價係幾多？")]
+    public async Task A_figure_must_be_beside_the_named_subject_not_only_somewhere_in_its_passage(string question)
+    {
+        // The passages that name Nvidia or OpenAI also give Amazon's, Tesla's or Saudi Aramco's figures.
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 3, CancellationToken.None);
+
+        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+    }
+
+    [Fact]
+    public void A_figure_in_a_question_asking_for_one_is_the_askers_guess_and_weighs_little()
+    {
+        var analysis = core.Analyzer.Analyze("朋友话OpenAI去年融了很多钱，他说是50亿美元。我觉得不止。到底是多少？");
+
+        Assert.True(Assert.Single(analysis.Plan.Units, u => u.Label == "50").Weight <= 0.2);
+        Assert.DoesNotContain("朋友", analysis.Terms); // who told the asker, not what is asked
+    }
+
+    [Theory]
     [InlineData("英伟达的净利润是多少？")]
     [InlineData("馬斯克的 xAI 去年賺了多少利潤？")]
     public async Task A_figure_near_the_subject_that_is_not_the_asked_quantity_does_not_answer(string question)
