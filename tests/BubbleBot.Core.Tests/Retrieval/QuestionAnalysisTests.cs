@@ -92,6 +92,17 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public async Task A_cantonese_verb_with_zo_does_not_swallow_the_word_before_it()
+    {
+        // jieba would cut "上市集咗" into 上 / 市集 / 咗, losing 上市 (listing) to 市集 (a market).
+        const string question = "沙特阿美上市集咗幾多錢？";
+        Assert.Contains("上市", core.Analyzer.Analyze(question).Terms);
+
+        var answer = await core.AskAsync(question);
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("300 亿美元", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Cantonese_particles_and_question_words_are_not_content()
     {
         var terms = core.Analyzer.Analyze("點解個論壇帖話英偉達啲業績唔係真嘅㗎？").Terms;
