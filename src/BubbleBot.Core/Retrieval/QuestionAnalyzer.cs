@@ -62,6 +62,7 @@ public sealed partial class QuestionAnalyzer
     private readonly List<(string Spelling, string Name)> _speakerSpellings;
     private readonly HashSet<string> _speakers;
     private readonly HashSet<string> _unmentionedAuthors;
+    private readonly ILookup<string, string> _mentionedAuthors;
 
     public QuestionAnalyzer(CorpusIndex index, QueryVocabulary vocabulary, QuestionCues cues, ChineseSegmenter segmenter)
     {
@@ -87,8 +88,12 @@ public sealed partial class QuestionAnalyzer
         // Transcript speakers' two-character names too: 索龙 for 索隆 is a common slip, and a speaker is named often.
         _speakers = [.. index.Chunks.Select(c => c.Speaker).OfType<string>().Distinct().Select(Normalize)];
         // An author the article's text never mentions: it says nothing about them (Mallaby's essay ends by saying who he is).
-        _unmentionedAuthors = [.. index.Articles.SelectMany(a => a.Aliases.Select(Normalize)
-            .Where(alias => Normalize(a.Author).Contains(alias, StringComparison.Ordinal) && !Normalize(a.Body).Contains(alias, StringComparison.Ordinal)))];
+        var authors = index.Articles.SelectMany(a => a.Aliases.Select(Normalize)
+            .Where(alias => Normalize(a.Author).Contains(alias, StringComparison.Ordinal))
+            .Select(alias => (ArticleId: a.Id, Alias: alias, Mentioned: Normalize(a.Body).Contains(alias, StringComparison.Ordinal))))
+            .ToList();
+        _unmentionedAuthors = [.. authors.Where(a => !a.Mentioned).Select(a => a.Alias)];
+        _mentionedAuthors = authors.Where(a => a.Mentioned).ToLookup(a => a.ArticleId, a => a.Alias);
         var speakers = _speakers.Where(s => s.Length == 2 && s.All(LanguageDetector.IsHan));
         _hanNamesByLength = segmenter.CorpusTerms
             .Where(t => t.Length >= 3 && t.All(LanguageDetector.IsHan) && Enumerable.Range(0, t.Length - 1).All(i => index.DocumentFrequency(t.Substring(i, 2)) > 0))
@@ -163,13 +168,21 @@ public sealed partial class QuestionAnalyzer
         var asking = focus.Order().Select(i => folded.Substring(clauses[i].Index, clauses[i].Length)).ToList();
         // An attempt to change the instructions counts anywhere; both sides are asked for only by the last questions
         // ("他说作者并不看好OpenAI。作者觉得OpenAI会怎样？" and "我說不是很多人看好嗎？奧特曼怎麼說？" are not about both sides).
-        var intent = _cues.KindsIn(folded).Contains("injection") ? QuestionIntent.Injection
+        var kinds = _cues.KindsIn(folded);
+        var intent = kinds.Contains("injection") ? QuestionIntent.Injection
             : asking.TakeLast(2).Any(clause => _cues.KindsIn(clause).Contains("sides")) ? QuestionIntent.Sides
             : QuestionIntent.Ask;
         var answerType = _cues.AnswerTypeIn(asking);
         if (focus.Any(i => FirstAskingWord(clauses[i].Value.ToLowerInvariant()) is { } first && EnglishAuxiliaries.Contains(first)))
         {
             answerType |= AnswerType.YesNo;
+        }
+
+        // "纽时那篇的作者是什么来头？" asks about the author by their role: the passages naming them say who they are.
+        // "what does the author expect?" asks what they wrote.
+        if (kinds.Contains("author") && !kinds.Overlaps(ViewKinds))
+        {
+            namedBy = [.. namedBy.Concat(named.SelectMany(id => _mentionedAuthors[id])).Distinct()];
         }
 
         var plan = BuildPlan(question, text, clauses, focus, namedBy);
@@ -194,7 +207,7 @@ public sealed partial class QuestionAnalyzer
             Plan = plan,
             Normalized = folded,
             Measures = answerType.HasFlag(AnswerType.Amount) ? MeasuresOf(folded, plan) : [],
-            AsksAboutItsAuthor = namedBy.Count > 0 && namedBy.All(_unmentionedAuthors.Contains) && !_cues.KindsIn(folded).Overlaps(ViewKinds),
+            AsksAboutItsAuthor = namedBy.Count > 0 && namedBy.All(_unmentionedAuthors.Contains) && !kinds.Overlaps(ViewKinds),
         };
     }
 

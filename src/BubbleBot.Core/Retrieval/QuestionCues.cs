@@ -17,7 +17,7 @@ public sealed partial class QuestionCues
     public QuestionCues(IEnumerable<(string Cue, string Kind)> cues)
     {
         _cues = [.. cues.Select(c => (ScriptFolder.Fold(c.Cue).ToLowerInvariant(), c.Kind)).OrderByDescending(c => c.Item1.Length)];
-        _answerTypeCues = _cues.Where(c => c.Kind is not ("sides" or "injection" or "followup" or "summary" or "view")).Select(c => c.Cue).ToHashSet(StringComparer.Ordinal);
+        _answerTypeCues = _cues.Where(c => c.Kind is not ("sides" or "injection" or "followup" or "summary" or "view" or "author")).Select(c => c.Cue).ToHashSet(StringComparer.Ordinal);
     }
 
     public static QuestionCues Load(string path)
@@ -46,7 +46,7 @@ public sealed partial class QuestionCues
         var kinds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (cue, kind) in _cues)
         {
-            if (kind != "followup" && Occurs(folded, cue, atStartOnly: false))
+            if (kind != "followup" && Occurs(folded, cue, atStartOnly: false, asksForAnswer: _answerTypeCues.Contains(cue)))
             {
                 kinds.Add(kind);
             }
@@ -74,7 +74,7 @@ public sealed partial class QuestionCues
 
     /// <summary>True when the question opens with a follow-up cue ("那…", "what about …").</summary>
     public bool StartsAsFollowUp(string folded) =>
-        _cues.Any(c => c.Kind == "followup" && Occurs(folded.TrimStart(), c.Cue, atStartOnly: true));
+        _cues.Any(c => c.Kind == "followup" && Occurs(folded.TrimStart(), c.Cue, atStartOnly: true, asksForAnswer: false));
 
     /// <summary>
     /// The answer types asked for by <paramref name="askingSentences"/> (the question's focus, without its preamble):
@@ -183,7 +183,8 @@ public sealed partial class QuestionCues
         cue.Length > 1 && cue[0] is '不' or '唔' && at > 0 && text[at - 1] == cue[1]
         || cue[0] == '几' && at > 0 && text[at - 1] is '哪' or '边';
 
-    private static bool Occurs(string text, string cue, bool atStartOnly)
+    /// <param name="asksForAnswer">A cue of an answer type, which a following "to" makes talked about ("how much to spend"); "expect to" still expects.</param>
+    private static bool Occurs(string text, string cue, bool atStartOnly, bool asksForAnswer)
     {
         var latin = cue.Any(char.IsAsciiLetter);
         var at = atStartOnly ? (text.StartsWith(cue, StringComparison.Ordinal) ? 0 : -1) : text.IndexOf(cue, StringComparison.Ordinal);
@@ -192,7 +193,7 @@ public sealed partial class QuestionCues
             var boundedBefore = !latin || at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1]);
             var end = at + cue.Length;
             var boundedAfter = !latin || end >= text.Length || !char.IsAsciiLetterOrDigit(text[end]);
-            if (boundedBefore && boundedAfter && (!IsWhWord(cue) || AsksAt(text, at, end)) && !InAskingPair(text, cue, at) && !(latin && OpensInfinitive(text, end)))
+            if (boundedBefore && boundedAfter && (!IsWhWord(cue) || AsksAt(text, at, end)) && !InAskingPair(text, cue, at) && !(latin && asksForAnswer && OpensInfinitive(text, end)))
             {
                 return true;
             }

@@ -126,6 +126,24 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
         Assert.Contains(answer.Citations, c => c.Quote.Contains("外交关系协会", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("纽时那篇专栏的作者是什么人？")]
+    [InlineData("who's the writer of the NYT op-ed?")]
+    public async Task The_author_of_a_named_article_is_found_where_its_text_names_them(string question)
+    {
+        var answer = await core.AskAsync(question);
+
+        Assert.Contains("外交关系协会", Assert.Single(answer.Citations.Take(1)).Quote, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void What_the_author_expects_is_asked_of_what_they_wrote_not_of_who_they_are()
+    {
+        var analysis = core.Analyzer.Analyze("in the NYT op-ed, what does the author expect to come next?");
+
+        Assert.DoesNotContain(analysis.Plan.Units, u => u.Label is "马拉比" or "mallaby");
+    }
+
     [Fact]
     public async Task How_long_wants_a_span_of_time_not_a_year()
     {
