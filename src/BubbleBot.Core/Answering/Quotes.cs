@@ -144,6 +144,16 @@ public static partial class Quotes
             after.RemoveAt(0);
         }
 
+        if (after.Count > 0 && TurnsThePoint(body[after[0].Start..after[0].End]) && SameParagraph(body, picked[^1], after[0])
+            && length + Length(after[0]) <= MaxPassageQuoteLength)
+        {
+            // "泡沫破裂之后，无数公司倒闭。但是你回头看，……": the point is made where the next sentence turns it.
+            picked.Add(after[0]);
+            length += Length(after[0]);
+            lastText = body[after[0].Start..after[0].End];
+            after.RemoveAt(0);
+        }
+
         if (WantsMore(question, lastText))
         {
             // The quote ends by asking (or lacks the figure asked for): the answer follows.
@@ -327,6 +337,12 @@ public static partial class Quotes
 
     [GeneratedRegex(@"^\W*(?:这个|這個|呢个|呢個|这种|這種|这些|這些|呢啲|这样的|這樣的|this\b|these\b)", RegexOptions.IgnoreCase)]
     private static partial Regex OpensWithDemonstrative();
+
+    [GeneratedRegex(@"^\W*(?:但是|但|不过|不過|然而|可是|其实|其實|but\b|however\b|yet\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex OpensWithContrast();
+
+    /// <summary>A sentence that opens by turning what was just said ("但是你回头看，……", "But …"): the point comes there.</summary>
+    private static bool TurnsThePoint(string sentence) => OpensWithContrast().IsMatch(sentence);
 
     /// <summary>A sentence that opens by pointing at what was just said ("呢个良性循环好清晰。", "This loop is clear.").</summary>
     private static bool PointsBack(string sentence) => OpensWithDemonstrative().IsMatch(sentence);

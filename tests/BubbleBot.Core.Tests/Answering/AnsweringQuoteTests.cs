@@ -126,6 +126,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
         Assert.Contains(answer.Citations, c => c.Quote.Contains("外交关系协会", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_sentence_turning_the_point_is_quoted_with_the_one_it_turns()
+    {
+        // "泡沫破裂之后，无数公司倒闭。" is followed by "但是你回头看，……奠定了一个基础", which is the host's point.
+        var answer = await core.AskAsync("直播里讲当年铺光纤那个例子，想说明什么？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("奠定了一个基础", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("纽时那篇专栏的作者是什么人？")]
     [InlineData("who's the writer of the NYT op-ed?")]
