@@ -765,8 +765,13 @@ public sealed partial class QuestionAnalyzer
             }
 
             // A lowercase word the dictionary renders only with words new to jieba ("bitcoin" → 比特币) names a thing,
-            // and so does one no dictionary renders that the Chinese articles keep in Latin letters ("anthropic").
-            return renderings.Count > 0 ? renderings.All(r => r.Length > 1 && owner._segmenter.IsUnknown(ScriptFolder.Fold(r))) : word.Length > 2 && InCorpus(word.ToLowerInvariant());
+            // and so does one no dictionary renders that the Chinese articles keep in Latin letters ("anthropic"). An
+            // inflected word ("cranking", rendered through "crank") or one rendered by a word that stands for several
+            // English words ("far" → 缅邈: far, remote) is an everyday word.
+            return renderings.Count > 0
+                ? owner._vocabulary.Renderings(word.ToLowerInvariant(), out _).Count > 0
+                    && renderings.All(r => r.Length > 1 && owner._segmenter.IsUnknown(ScriptFolder.Fold(r)) && !owner._vocabulary.IsEverydayWord(ScriptFolder.Fold(r)))
+                : word.Length > 2 && InCorpus(word.ToLowerInvariant());
         }
 
         /// <summary>Renderings of the word or, when none of those occurs in the corpus, of its base forms ("companies" → "company").</summary>

@@ -508,6 +508,16 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void An_inflected_lowercase_word_is_not_a_name_though_its_base_renders_like_one()
+    {
+        // "crank" renders only 民科, a word new to jieba, as "bitcoin" renders 比特币; "cranking" is still a verb.
+        var analysis = core.Analyzer.Analyze("which ceo said rivals are cranking the dial too high?");
+
+        Assert.Empty(analysis.AbsentSubjects);
+        Assert.Contains(core.Analyzer.Analyze("is bitcoin a bubble too?").Plan.Units, u => u.Label == "bitcoin" && u.IsName);
+    }
+
+    [Fact]
     public void A_lowercase_word_the_chinese_articles_keep_in_latin_letters_is_a_name()
     {
         var analysis = core.Analyzer.Analyze("how much cash does coreweave have on hand?");
