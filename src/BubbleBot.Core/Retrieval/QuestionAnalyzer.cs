@@ -766,13 +766,16 @@ public sealed partial class QuestionAnalyzer
 
             // A lowercase word the dictionary renders only with words new to jieba ("bitcoin" → 比特币) names a thing,
             // and so does one no dictionary renders that the Chinese articles keep in Latin letters ("anthropic"). An
-            // inflected word ("cranking", rendered through "crank") or one rendered by a word that stands for several
-            // English words ("far" → 缅邈: far, remote) is an everyday word.
+            // inflected word ("cranking", rendered through "crank"; "sitting") or one rendered by a word that stands for
+            // several English words ("far" → 缅邈: far, remote) is an everyday word.
             return renderings.Count > 0
-                ? owner._vocabulary.Renderings(word.ToLowerInvariant(), out _).Count > 0
+                ? owner._vocabulary.Renderings(word.ToLowerInvariant(), out _).Count > 0 && !LooksInflected(word)
                     && renderings.All(r => r.Length > 1 && owner._segmenter.IsUnknown(ScriptFolder.Fold(r)) && !owner._vocabulary.IsEverydayWord(ScriptFolder.Fold(r)))
                 : word.Length > 2 && InCorpus(word.ToLowerInvariant());
         }
+
+        /// <summary>"sitting", "delayed": an English verb form, which a dictionary may still render with a rare word (在朝).</summary>
+        private static bool LooksInflected(string word) => word.Length > 5 && (word.EndsWith("ing", StringComparison.Ordinal) || word.EndsWith("ed", StringComparison.Ordinal));
 
         /// <summary>Renderings of the word or, when none of those occurs in the corpus, of its base forms ("companies" → "company").</summary>
         private (IReadOnlyList<string> Renderings, bool Curated) RenderingsInCorpus(string word)

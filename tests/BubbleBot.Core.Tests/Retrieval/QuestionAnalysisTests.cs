@@ -514,6 +514,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         var analysis = core.Analyzer.Analyze("which ceo said rivals are cranking the dial too high?");
 
         Assert.Empty(analysis.AbsentSubjects);
+        Assert.Empty(core.Analyzer.Analyze("are chinese tech cos sitting on piles of idle gpus?").AbsentSubjects);
         Assert.Contains(core.Analyzer.Analyze("is bitcoin a bubble too?").Plan.Units, u => u.Label == "bitcoin" && u.IsName);
     }
 
