@@ -63,6 +63,7 @@ public sealed partial class QuestionAnalyzer
     private readonly HashSet<string> _speakers;
     private readonly HashSet<string> _unmentionedAuthors;
     private readonly ILookup<string, string> _mentionedAuthors;
+    private readonly HashSet<string> _authorAliases;
 
     public QuestionAnalyzer(CorpusIndex index, QueryVocabulary vocabulary, QuestionCues cues, ChineseSegmenter segmenter)
     {
@@ -94,6 +95,7 @@ public sealed partial class QuestionAnalyzer
             .ToList();
         _unmentionedAuthors = [.. authors.Where(a => !a.Mentioned).Select(a => a.Alias)];
         _mentionedAuthors = authors.Where(a => a.Mentioned).ToLookup(a => a.ArticleId, a => a.Alias);
+        _authorAliases = [.. authors.Select(a => a.Alias)];
         var speakers = _speakers.Where(s => s.Length == 2 && s.All(LanguageDetector.IsHan));
         _hanNamesByLength = segmenter.CorpusTerms
             .Where(t => t.Length >= 3 && t.All(LanguageDetector.IsHan) && Enumerable.Range(0, t.Length - 1).All(i => index.DocumentFrequency(t.Substring(i, 2)) > 0))
@@ -273,7 +275,8 @@ public sealed partial class QuestionAnalyzer
             builder.AddHan(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
         }
 
-        foreach (var alias in namedBy.Where(a => !_speakers.Contains(a)))
+        // Only a person: "直播" in the host's greeting is not what the livestream is about.
+        foreach (var alias in namedBy.Where(a => !_speakers.Contains(a) && _authorAliases.Contains(a)))
         {
             builder.AddAuthorMentioned(alias);
         }

@@ -127,6 +127,16 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task Naming_the_livestream_does_not_make_its_greetings_an_answer()
+    {
+        // The host's greeting says "直播"; the alias names the article and is no word to match.
+        var answer = await core.AskAsync("聽講個直播話奧特曼自己都認咗衰。佢認咗啲咩？");
+
+        Assert.DoesNotContain(answer.Citations, c => c.Quote.Contains("直播开始了", StringComparison.Ordinal));
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("承认", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_sentence_turning_the_point_is_quoted_with_the_one_it_turns()
     {
         // "泡沫破裂之后，无数公司倒闭。" is followed by "但是你回头看，……奠定了一个基础", which is the host's point.
