@@ -88,7 +88,8 @@ public sealed partial class QuestionAnalyzer
             .OrderByDescending(s => s.Spelling.Length)];
         // Transcript speakers' two-character names too: 索龙 for 索隆 is a common slip, and a speaker is named often.
         _speakers = [.. index.Chunks.Select(c => c.Speaker).OfType<string>().Distinct().Select(Normalize)];
-        // An author the article's text never mentions: it says nothing about them (Mallaby's essay ends by saying who he is).
+        // The aliases in an article's author line name a person. An author its text never mentions is one it says
+        // nothing about; Mallaby's essay ends by saying who he is.
         var authors = index.Articles.SelectMany(a => a.Aliases.Select(Normalize)
             .Where(alias => Normalize(a.Author).Contains(alias, StringComparison.Ordinal))
             .Select(alias => (ArticleId: a.Id, Alias: alias, Mentioned: Normalize(a.Body).Contains(alias, StringComparison.Ordinal))))
