@@ -563,7 +563,7 @@ public sealed partial class QuestionAnalyzer
                 var isSubject = !relativeTime && (isName || word.PartOfSpeech.StartsWith('n') && (inCorpus || !ChineseSegmenter.IsNameTag(word.PartOfSpeech))
                     || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j");
                 var weight = WeightOf(specificity, inCorpus, isName);
-                Add(new QueryUnit(label, factor * (relativeTime ? RelativeTimeWeight : weight), alternatives, specificity, isName, inCorpus, IsSubject: isSubject)
+                Add(new QueryUnit(label, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: isSubject)
                 {
                     IsKnownWord = !owner._segmenter.IsUnknown(word.Text),
                     IsRelativeTime = relativeTime,
@@ -708,7 +708,7 @@ public sealed partial class QuestionAnalyzer
                 // A bare number ("50", "2021") is in many passages by chance: it counts for coverage, never as evidence.
                 // "today", "this year" date what is asked; they are not its subject.
                 var relativeTime = IsRelativeTime(renderings);
-                Add(new QueryUnit(original, factor * (relativeTime ? RelativeTimeWeight : weight), alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit) && !relativeTime)
+                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit) && !relativeTime)
                 {
                     IsRelativeTime = relativeTime,
                 }, factor);
@@ -844,7 +844,7 @@ public sealed partial class QuestionAnalyzer
                     var present = alternatives.Select(a => a.Terms.Max(_index.DocumentFrequency)).Where(f => f > 0).DefaultIfEmpty(0).Max();
                     var specificity = present > 0 ? Specificity(present) : 1.0;
                     var relativeTime = IsRelativeTime(renderings);
-                    Add(new QueryUnit(key, factor * (relativeTime ? RelativeTimeWeight : WeightOf(specificity, present > 0, false)), alternatives, specificity, false, present > 0, IsSubject: !relativeTime)
+                    Add(new QueryUnit(key, factor * WeightOf(specificity, present > 0, false), alternatives, specificity, false, present > 0, IsSubject: !relativeTime)
                     {
                         IsRelativeTime = relativeTime,
                     }, factor);
@@ -945,7 +945,8 @@ public sealed partial class QuestionAnalyzer
         /// <summary>Adds a unit once (the weightier copy wins); a unit at full weight is part of the sentence that asks.</summary>
         private void Add(QueryUnit unit, double factor)
         {
-            unit = unit with { InFocus = factor >= 1 };
+            // "今天", "上年", "this year" date what is asked: a passage need not repeat them.
+            unit = unit with { InFocus = factor >= 1, Weight = unit.IsRelativeTime ? factor * RelativeTimeWeight : unit.Weight };
             var key = string.Join('|', unit.Alternatives.SelectMany(a => a.Terms));
             if (!_units.TryGetValue(key, out var existing) || existing.Weight < unit.Weight)
             {
