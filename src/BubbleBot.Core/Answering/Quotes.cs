@@ -138,20 +138,14 @@ public static partial class Quotes
         {
             // The sentence after the best one often carries the substance (the figure, the verdict); a question opening
             // the speaker's next paragraph is one they ask and answer ("那么哪些领域回报会高一些呢？就是……").
-            picked.Add(after[0]);
-            length += Length(after[0]);
-            lastText = body[after[0].Start..after[0].End];
-            after.RemoveAt(0);
+            TakeNext();
         }
 
         if (after.Count > 0 && TurnsThePoint(body[after[0].Start..after[0].End]) && SameParagraph(body, picked[^1], after[0])
             && length + Length(after[0]) <= MaxPassageQuoteLength)
         {
             // "泡沫破裂之后，无数公司倒闭。但是你回头看，……": the point is made where the next sentence turns it.
-            picked.Add(after[0]);
-            length += Length(after[0]);
-            lastText = body[after[0].Start..after[0].End];
-            after.RemoveAt(0);
+            TakeNext();
         }
 
         if (WantsMore(question, lastText))
@@ -203,6 +197,14 @@ public static partial class Quotes
         }
 
         return MergeBySpeaker(picked, body);
+
+        void TakeNext()
+        {
+            picked.Add(after[0]);
+            length += Length(after[0]);
+            lastText = body[after[0].Start..after[0].End];
+            after.RemoveAt(0);
+        }
     }
 
     /// <summary>Weight of a sentence's coverage of the whole question, context sentences included, beside its coverage of the asking sentence.</summary>

@@ -90,9 +90,11 @@ public sealed partial class QuestionAnalyzer
         _speakers = [.. index.Chunks.Select(c => c.Speaker).OfType<string>().Distinct().Select(Normalize)];
         // The aliases in an article's author line name a person. An author its text never mentions is one it says
         // nothing about; Mallaby's essay ends by saying who he is.
-        var authors = index.Articles.SelectMany(a => a.Aliases.Select(Normalize)
-            .Where(alias => Normalize(a.Author).Contains(alias, StringComparison.Ordinal))
-            .Select(alias => (ArticleId: a.Id, Alias: alias, Mentioned: Normalize(a.Body).Contains(alias, StringComparison.Ordinal))))
+        var authors = index.Articles
+            .Select(a => (a.Id, a.Aliases, Author: Normalize(a.Author), Body: Normalize(a.Body)))
+            .SelectMany(a => a.Aliases.Select(Normalize)
+                .Where(alias => a.Author.Contains(alias, StringComparison.Ordinal))
+                .Select(alias => (ArticleId: a.Id, Alias: alias, Mentioned: a.Body.Contains(alias, StringComparison.Ordinal))))
             .ToList();
         _unmentionedAuthors = [.. authors.Where(a => !a.Mentioned).Select(a => a.Alias)];
         _mentionedAuthors = authors.Where(a => a.Mentioned).ToLookup(a => a.ArticleId, a => a.Alias);
@@ -559,14 +561,13 @@ public sealed partial class QuestionAnalyzer
                     && !IsEverydayWordTaggedAsName(word);
                 var label = original.Substring(start + word.Start, word.Text.Length);
                 // A word tagged as a name but not taken for one ("图里" in "那张图里") is no subject either.
-                var relativeTime = AnswerShapes.IsRelativeTime(word.Text);
-                var isSubject = !relativeTime && (isName || word.PartOfSpeech.StartsWith('n') && (inCorpus || !ChineseSegmenter.IsNameTag(word.PartOfSpeech))
-                    || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j");
+                var isSubject = isName || word.PartOfSpeech.StartsWith('n') && (inCorpus || !ChineseSegmenter.IsNameTag(word.PartOfSpeech))
+                    || word.PartOfSpeech is "vn" or "eng" or "x" or "l" or "i" or "j";
                 var weight = WeightOf(specificity, inCorpus, isName);
                 Add(new QueryUnit(label, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: isSubject)
                 {
                     IsKnownWord = !owner._segmenter.IsUnknown(word.Text),
-                    IsRelativeTime = relativeTime,
+                    IsRelativeTime = AnswerShapes.IsRelativeTime(word.Text),
                 }, factor);
             }
         }
@@ -706,11 +707,10 @@ public sealed partial class QuestionAnalyzer
                 var onlyByDictionary = !curated && alternatives.Where(a => AllInCorpus(a.Terms)).All(a => a.Credit < 1);
                 var weight = WeightOf(specificity, inCorpus, isName) * (onlyByDictionary && inCorpus ? 0.6 : 1);
                 // A bare number ("50", "2021") is in many passages by chance: it counts for coverage, never as evidence.
-                // "today", "this year" date what is asked; they are not its subject.
-                var relativeTime = IsRelativeTime(renderings);
-                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit) && !relativeTime)
+                // "today", "this year" date what is asked (weighed and kept from the subjects where units are added).
+                Add(new QueryUnit(original, factor * weight, alternatives, specificity, isName, inCorpus, IsSubject: !original.All(char.IsDigit))
                 {
-                    IsRelativeTime = relativeTime,
+                    IsRelativeTime = IsRelativeTime(renderings),
                 }, factor);
             }
         }
@@ -843,10 +843,9 @@ public sealed partial class QuestionAnalyzer
                     AddRenderings(renderings, curated, alternatives, factor);
                     var present = alternatives.Select(a => a.Terms.Max(_index.DocumentFrequency)).Where(f => f > 0).DefaultIfEmpty(0).Max();
                     var specificity = present > 0 ? Specificity(present) : 1.0;
-                    var relativeTime = IsRelativeTime(renderings);
-                    Add(new QueryUnit(key, factor * WeightOf(specificity, present > 0, false), alternatives, specificity, false, present > 0, IsSubject: !relativeTime)
+                    Add(new QueryUnit(key, factor * WeightOf(specificity, present > 0, false), alternatives, specificity, false, present > 0)
                     {
-                        IsRelativeTime = relativeTime,
+                        IsRelativeTime = IsRelativeTime(renderings),
                     }, factor);
                     return n;
                 }
@@ -945,8 +944,10 @@ public sealed partial class QuestionAnalyzer
         /// <summary>Adds a unit once (the weightier copy wins); a unit at full weight is part of the sentence that asks.</summary>
         private void Add(QueryUnit unit, double factor)
         {
-            // "今天", "上年", "this year" date what is asked: a passage need not repeat them.
-            unit = unit with { InFocus = factor >= 1, Weight = unit.IsRelativeTime ? factor * RelativeTimeWeight : unit.Weight };
+            // "今天", "上年", "this year" date what is asked: a passage need not repeat them, and they are not its subject.
+            unit = unit.IsRelativeTime
+                ? unit with { InFocus = factor >= 1, Weight = factor * RelativeTimeWeight, IsSubject = false }
+                : unit with { InFocus = factor >= 1 };
             var key = string.Join('|', unit.Alternatives.SelectMany(a => a.Terms));
             if (!_units.TryGetValue(key, out var existing) || existing.Weight < unit.Weight)
             {
