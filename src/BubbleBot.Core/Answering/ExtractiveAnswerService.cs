@@ -286,11 +286,17 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         question.Normalized.LastIndexOf(ScriptFolder.Fold(speaker).ToLowerInvariant(), StringComparison.Ordinal);
 
     /// <summary>
-    /// The turns after <paramref name="chunk"/> in a transcript (none for prose): those that may answer it, and two more
-    /// where a named speaker who asked back gives their reaction.
+    /// What may continue <paramref name="chunk"/>: in a transcript the turns after it, those that may answer it and two
+    /// more where a named speaker who asked back gives their reaction; in prose the next passage under the same heading,
+    /// whose opening may give the reason the passage leads up to.
     /// </summary>
-    private IReadOnlyList<Chunk> Following(Chunk chunk) =>
-        chunk.Speaker is null ? [] : [.. chunks.ChunksOf(chunk.DocId).Skip(chunk.Index + 1).Take(RelevanceJudge.ReplyTurns + 2)];
+    private IReadOnlyList<Chunk> Following(Chunk chunk)
+    {
+        var after = chunks.ChunksOf(chunk.DocId).Skip(chunk.Index + 1);
+        return chunk.Speaker is null
+            ? [.. after.Take(1).Where(next => next.Speaker is null && next.Heading == chunk.Heading)]
+            : [.. after.Take(RelevanceJudge.ReplyTurns + 2)];
+    }
 
     /// <summary>Builds the answer text and its numbered citations, one quote per line.</summary>
     private sealed class AnswerBuilder(QuestionAnalysis question, string intro)

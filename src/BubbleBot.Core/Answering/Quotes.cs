@@ -180,6 +180,27 @@ public static partial class Quotes
             }
         }
 
+        if (question.AnswerType.HasFlag(AnswerType.Reason) && chunk.Speaker is null
+            && !picked.Any(s => AnswerShapes.Fits(body[s.Start..s.End], AnswerType.Reason)))
+        {
+            // An essay states what a why-question asks about and opens its next paragraph with the why: "但这种想当然的假设
+            // 是错误的。生成式人工智能企业……对资本的依赖程度要高得多" after the tech giants' years of losses, "風險在于……"
+            // after the circular deals.
+            var opening = after.FindIndex(s => s.Start >= picked[^1].End && !SameParagraph(body, picked[^1], s));
+            if (opening >= 0 && (TurnsThePoint(body[after[opening].Start..after[opening].End]) || AnswerShapes.Fits(body[after[opening].Start..after[opening].End], AnswerType.Reason)))
+            {
+                for (var next = opening; next < Math.Min(after.Count, opening + OpeningSentences) && length + Length(after[next]) <= MaxPassageQuoteLength; next++)
+                {
+                    picked.Add(after[next]);
+                    length += Length(after[next]);
+                    if (AnswerShapes.Fits(body[after[next].Start..after[next].End], AnswerType.Reason) || next + 1 < after.Count && !SameParagraph(body, after[next], after[next + 1]))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
         if (replyBy is not null && chunk.Speaker != replyBy && following.FirstOrDefault(c => c.Speaker == replyBy) is { } reply)
         {
             // A reply that asks back ("什么叫提问题的？") is followed by that speaker's next turn, where they react.
@@ -209,6 +230,9 @@ public static partial class Quotes
 
     /// <summary>Weight of a sentence's coverage of the whole question, context sentences included, beside its coverage of the asking sentence.</summary>
     private const double ContextShare = 0.25;
+
+    /// <summary>Sentences of the next paragraph quoted for the reason it opens with.</summary>
+    private const int OpeningSentences = 2;
 
     /// <summary>A sentence this short states a fact; it cannot also say why.</summary>
     private const int ShortStatementLength = 40;

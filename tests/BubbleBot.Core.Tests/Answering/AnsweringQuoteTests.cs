@@ -145,6 +145,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
         Assert.Contains(answer.Citations, c => c.Quote.Contains("奠定了一个基础", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_why_question_takes_the_reason_the_next_paragraph_opens_with()
+    {
+        // The paragraph on circular deals describes them; the next one opens "風險在于……自我加杠桿".
+        var answer = await core.AskAsync("Why is Amodei uneasy about the circular deals?");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("自我加杠桿", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("纽时那篇专栏的作者是什么人？")]
     [InlineData("who's the writer of the NYT op-ed?")]
