@@ -27,10 +27,10 @@ public static partial class AnswerShapes
     [GeneratedRegex(@"就像|好像|像是|如同|犹如|猶如|好比|比作|比喻|类似|類似|相当于|相當於|仿佛|彷彿|宛如|似足|\b(?:like|as if|akin to|compared? to|reminiscent)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Likeness();
 
-    [GeneratedRegex(@"^(?:今|去|明|前|后|上|本|当|旧)(?:年|天|日|晚|夜|岁|周|週|月|季度?|届|年度)$|^(?:昨|今|明)(?:天|日|晚|儿|儿个|朝)$")]
+    [GeneratedRegex(@"^(?:今|去|明|前|后|上|本|当|旧)(?:年|天|日|晚|夜|岁|周|週|月|季度?|届|年度|次|回)$|^(?:昨|今|明)(?:天|日|晚|儿|儿个|朝)$")]
     private static partial Regex RelativeTime();
 
-    /// <summary>"今年", "去年", "昨天": a time relative to now, which dates what is asked rather than being its subject.</summary>
+    /// <summary>"今年", "去年", "昨天", "上次": a time relative to now, which dates what is asked rather than being its subject.</summary>
     public static bool IsRelativeTime(string word) => RelativeTime().IsMatch(word);
 
     /// <summary>

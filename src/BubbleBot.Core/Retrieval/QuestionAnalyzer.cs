@@ -22,6 +22,9 @@ public sealed partial class QuestionAnalyzer
     /// <summary>A single Chinese character is weak evidence on its own.</summary>
     private const double SingleCharacterWeight = 0.5;
 
+    /// <summary>Second characters that make a verb's result or its completion ("挖走", "烧光", "使咗"), not a new word.</summary>
+    private const string VerbComplements = "走掉完光晒咗";
+
     /// <summary>A name the corpus never mentions weighs more than any word it does: the question is about something else.</summary>
     private const double AbsentNameWeight = 1.5;
 
@@ -109,6 +112,9 @@ public sealed partial class QuestionAnalyzer
 
     [GeneratedRegex(@"^\d+(?:\.\d+)?(?:[kmbtx%]|bn)$", RegexOptions.IgnoreCase)]
     private static partial Regex Figure();
+
+    [GeneratedRegex(@"^(?:19|20)\d\d$")]
+    private static partial Regex Year();
 
     [GeneratedRegex(@"[a-z0-9]+(?:[.'\-][a-z0-9]+)*")]
     private static partial Regex LatinWord();
@@ -524,9 +530,14 @@ public sealed partial class QuestionAnalyzer
                     continue; // A lone adjective or adverb ("准", "很") says little about the subject.
                 }
 
-                if (word.Text.Length == 1)
+                var verb = word.Text.Length == 2 && VerbComplements.Contains(word.Text[1])
+                    && _index.DocumentFrequency(Bigrams(word.Text)[0]) == 0 && owner._vocabulary.SynonymsOf(word.Text).Count == 0
+                    ? word.Text[..1] : null;
+                if (word.Text.Length == 1 || verb is not null)
                 {
-                    var unigram = CorpusIndex.UnigramPrefix + word.Text;
+                    // "挖走", "使咗", "烧光" are a verb with its result or aspect; the articles say "挖了", "花了", "烧掉":
+                    // when the pair is not in them, the verb alone is the word.
+                    var unigram = CorpusIndex.UnigramPrefix + (verb ?? word.Text);
                     Add(new QueryUnit(word.Text, factor * SingleCharacterWeight * 0.4, [new Alternative([unigram])], 0.4, false, true), factor);
                     continue;
                 }
@@ -744,9 +755,9 @@ public sealed partial class QuestionAnalyzer
         private bool IsLatinName(string word, int at, IReadOnlyList<string> renderings)
         {
             var sentenceStart = at == 0 || original[..at].TrimEnd() is var before && (before.Length == 0 || before[^1] is '.' or '?' or '!' or '。' or '？' or '！');
-            if (Figure().IsMatch(word))
+            if (Figure().IsMatch(word) || word.All(char.IsAsciiDigit) && !Year().IsMatch(word))
             {
-                return false; // "500B", "4T", "15x": an amount, not a name.
+                return false; // "500B", "4T", "15x", "100": an amount, not a name. A year ("2033") names a time the articles may date.
             }
 
             // "per DAY" shouts an everyday word; "NVDA" (no rendering), "GPU" (in the articles) and "NVIDIA" (rendered by a

@@ -195,6 +195,35 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.False(result.Answerable);
     }
 
+    [Theory]
+    [InlineData("上次 Meta 挖走了几个人？", "挖走", "挖")]
+    [InlineData("OpenAI 去年赚咗几多？", "赚咗", "赚")]
+    public void A_verb_with_its_result_is_matched_by_the_verb_when_the_articles_lack_the_pair(string question, string pair, string verb)
+    {
+        var analysis = core.Analyzer.Analyze(question);
+
+        var unit = Assert.Single(analysis.Plan.Units, u => u.Label == pair);
+        Assert.True(unit.InCorpus);
+        Assert.Contains(unit.Alternatives, a => a.Terms.Any(t => t.EndsWith(verb, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Last_time_dates_what_is_asked_and_is_not_its_subject()
+    {
+        var analysis = core.Analyzer.Analyze("上次 Meta 挖走了几个人？");
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "上次" && u.IsRelativeTime && !u.IsSpecific);
+    }
+
+    [Fact]
+    public async Task In_history_is_no_subject_of_a_question_about_the_biggest_listing()
+    {
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("历史上最大的IPO是谁，募了多少？"), 10, CancellationToken.None);
+
+        Assert.True(result.Answerable);
+        Assert.DoesNotContain(result.Question.Plan.Units, u => u.Label.Contains('史'));
+    }
+
     [Fact]
     public async Task A_figure_under_a_heading_naming_the_subject_is_about_it()
     {
@@ -266,6 +295,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("is the 500B pledge even real?", "500B")]
     [InlineData("有冇人俾人呃咗錢？", "俾人")]
     [InlineData("Meta准备砸多少钱建机房？", "钱建")]
+    [InlineData("我听说是300，到底多少？", "300")]
     public void A_common_word_a_figure_or_a_particle_pair_is_not_an_absent_name(string question, string notAName)
     {
         var analysis = core.Analyzer.Analyze(question);
