@@ -160,6 +160,13 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
     /// </summary>
     public const double CoverageWithoutEvidence = 0.8;
 
+    /// <summary>
+    /// <see cref="CoverageWithoutEvidence"/> for an English question. Its words reach the Chinese articles through
+    /// dictionary renderings, each only partly sure ("buying" → 收购 among a dozen), so a specific word is seldom fully
+    /// present even in the passage that answers; covering this much of the question in one passage shows it instead.
+    /// </summary>
+    public const double EnglishCoverageWithoutEvidence = 0.58;
+
     /// <summary>The coverage a passage with <see cref="StrongEvidence"/> needs.</summary>
     public const double MinCoverageWithStrongEvidence = 0.2;
 
@@ -225,7 +232,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
         // A long casual question dilutes coverage with the asker's own words; two of its specific words in one passage
         // still show that passage is about it.
         var stronglyEvidenced = candidates.Any(StronglyEvidenced);
-        if (!namesItsSource && !stronglyEvidenced && (best.Coverage < CoverageFloor(question) || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence && best.Coverage < CoverageWithoutEvidence))
+        if (!namesItsSource && !stronglyEvidenced && (best.Coverage < CoverageFloor(question) || asksSomethingSpecific && candidates.Max(c => c.Evidence) < MinEvidence && best.Coverage < CoverageNeededWithoutEvidence(question)))
         {
             return question.AbsentSubjects.Count > 0 ? RelevanceVerdict.AbsentSubject : RelevanceVerdict.NotCovered;
         }
@@ -300,6 +307,9 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
 
     private static bool StronglyEvidenced(Candidate candidate) =>
         candidate.SubjectEvidence >= StrongEvidence && candidate.Coverage >= MinCoverageWithStrongEvidence;
+
+    private static double CoverageNeededWithoutEvidence(QuestionAnalysis question) =>
+        question.Language == AnswerLanguage.English ? EnglishCoverageWithoutEvidence : CoverageWithoutEvidence;
 
     /// <summary>The coverage a passage needs to be quoted for <paramref name="question"/>.</summary>
     public double CoverageFloor(QuestionAnalysis question) =>

@@ -121,6 +121,17 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.Contains(analysis.Terms, t => t.EndsWith(" broke", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_english_question_in_everyday_words_is_answered_by_a_passage_covering_most_of_it()
+    {
+        // "buying" reaches 收购 only as one of a dozen dictionary renderings: no word is surely present, yet one
+        // passage holds most of the question.
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("so if openai folds, who ends up buying it?"), 10, CancellationToken.None);
+
+        Assert.True(result.Answerable);
+        Assert.Contains(result.Hits.Take(3), h => h.Chunk.Text.Contains("收购", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("Tony Lee 嗰篇 blog 講咩？", "flywheel-paradox")]
     [InlineData("纽时那篇专栏说了什么？", "openai-cash-runway")]
