@@ -23,7 +23,7 @@ internal sealed class BubbleAnalyzer : Analyzer
     public const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
     /// <summary>Changes whenever analysis or the index layout changes, so that a persisted index built differently is rebuilt.</summary>
-    public const string Fingerprint = "bubble-index-v3";
+    public const string Fingerprint = "bubble-index-v4";
 
     protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
     {

@@ -21,6 +21,9 @@ internal static class IndexFields
     /// <summary>The article's titles, English summary and author, and the chunk's heading and speaker.</summary>
     public const string Meta = "meta";
 
+    /// <summary>The chunk's section heading, which says what every passage under it is about.</summary>
+    public const string Heading = "heading";
+
     /// <summary>The article id, one term, so that a question naming an article can be limited to it.</summary>
     public const string Article = "article";
 
@@ -236,6 +239,7 @@ public sealed class CorpusIndex : IChunkStore, IDisposable
                     new TextField(IndexFields.Text, Fold(chunk.Text), Field.Store.NO),
                     new StringField(IndexFields.Article, chunk.DocId, Field.Store.NO),
                     new TextField(IndexFields.Meta, Fold(MetaText(byArticle[chunk.DocId], chunk)), Field.Store.NO),
+                    new TextField(IndexFields.Heading, Fold(chunk.Heading ?? string.Empty), Field.Store.NO),
                 ]);
             }
 

@@ -1033,6 +1033,9 @@ public sealed partial class QuestionAnalyzer
     /// <summary>The Lucene query clauses, each term or phrase once per field.</summary>
     private sealed class QueryClauses
     {
+        /// <summary>Weight of a question's words in a passage's heading beside the same words in its text.</summary>
+        private const double HeadingBoost = 0.5;
+
         private readonly HashSet<string> _added = new(StringComparer.Ordinal);
 
         public BooleanQuery Query { get; } = new();
@@ -1042,6 +1045,12 @@ public sealed partial class QuestionAnalyzer
             if (!_added.Add(field + "\u0001" + string.Join('\u0001', terms)))
             {
                 return;
+            }
+
+            if (field == IndexFields.Text)
+            {
+                // A section heading ("AI 行業開始似足 Amazon 嘅飛輪效應") says what every passage under it is about.
+                Add(terms, IndexFields.Heading, boost * HeadingBoost);
             }
 
             if (terms.Length == 1)

@@ -132,6 +132,15 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.Contains(result.Hits.Take(3), h => h.Chunk.Text.Contains("收购", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_question_in_the_words_of_a_section_heading_finds_the_passage_under_it()
+    {
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("OpenAI 最近發表嘅聲明講咗啲咩？"), 10, CancellationToken.None);
+
+        Assert.True(result.Answerable);
+        Assert.Equal("OpenAI 最近嘅聲明", result.Hits[0].Chunk.Heading);
+    }
+
     [Theory]
     [InlineData("Tony Lee 嗰篇 blog 講咩？", "flywheel-paradox")]
     [InlineData("纽时那篇专栏说了什么？", "openai-cash-runway")]
