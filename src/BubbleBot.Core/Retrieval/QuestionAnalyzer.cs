@@ -22,7 +22,7 @@ public sealed partial class QuestionAnalyzer
     /// <summary>A single Chinese character is weak evidence on its own.</summary>
     private const double SingleCharacterWeight = 0.5;
 
-    /// <summary>Second characters that make a verb's result or its completion ("挖走", "烧光", "使咗"), not a new word.</summary>
+    /// <summary>Second characters that make a verb's result or its completion ("挖走", "赚咗"), not a new word.</summary>
     private const string VerbComplements = "走掉完光晒咗";
 
     /// <summary>A name the corpus never mentions weighs more than any word it does: the question is about something else.</summary>
@@ -535,8 +535,8 @@ public sealed partial class QuestionAnalyzer
                     ? word.Text[..1] : null;
                 if (word.Text.Length == 1 || verb is not null)
                 {
-                    // "挖走", "使咗", "烧光" are a verb with its result or aspect; the articles say "挖了", "花了", "烧掉":
-                    // when the pair is not in them, the verb alone is the word.
+                    // "挖走", "赚咗" are a verb with its result or completion; the articles say "挖了", "赚取": when the pair
+                    // is neither in them nor in a synonym group, the verb alone is the word.
                     var unigram = CorpusIndex.UnigramPrefix + (verb ?? word.Text);
                     Add(new QueryUnit(word.Text, factor * SingleCharacterWeight * 0.4, [new Alternative([unigram])], 0.4, false, true), factor);
                     continue;
