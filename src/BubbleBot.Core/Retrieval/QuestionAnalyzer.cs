@@ -51,7 +51,9 @@ public sealed partial class QuestionAnalyzer
     private const int MinIndirectWordLength = 5;
     private const double DictionaryCredit = 0.5;
 
-    private static readonly HashSet<string> Pronouns = new(["he", "she", "it", "they", "him", "her", "them", "this", "that", "他", "她", "它", "佢", "他们", "佢哋"], StringComparer.Ordinal);
+    private static readonly HashSet<string> PersonalPronouns = new(["he", "she", "it", "they", "him", "her", "them", "他", "她", "它", "佢", "他们", "佢哋"], StringComparer.Ordinal);
+
+    private static readonly HashSet<string> Pronouns = new([.. PersonalPronouns, "this", "that"], StringComparer.Ordinal);
     private static readonly HashSet<string> EnglishQuestionWords = new(["what", "who", "whom", "whose", "which", "when", "where", "why", "how"], StringComparer.Ordinal);
     private static readonly HashSet<string> EnglishAuxiliaries = new(["is", "are", "was", "were", "do", "does", "did", "will", "would", "can", "could", "should", "has", "have", "had"], StringComparer.Ordinal);
 
@@ -156,6 +158,14 @@ public sealed partial class QuestionAnalyzer
         };
     }
 
+    /// <summary>
+    /// Whether the asking sentences refer back to a person or thing by a personal pronoun ("他", "佢哋", "they"); "那个"
+    /// more often points at the noun after it ("那个规模法则").
+    /// </summary>
+    private bool PointsBack(IEnumerable<string> asking) =>
+        asking.Any(clause => _segmenter.Segment(clause).Any(w => PersonalPronouns.Contains(w.Text))
+            || LatinWord().Matches(clause).Any(m => PersonalPronouns.Contains(m.Value)));
+
     /// <summary>A follow-up opens like one, refers back with a pronoun, or has too little content to stand alone.</summary>
     private bool LeansOnPrevious(string question, QuestionAnalysis analysis)
     {
@@ -203,6 +213,13 @@ public sealed partial class QuestionAnalyzer
         {
             focus.Add(focus.Min() - 1);
             plan = BuildPlan(question, text, clauses, focus, namedBy);
+        }
+
+        // "看到新闻说祖克柏承认可能花错钱。他到底是怎么说的？" names its subject in the story before the question, and the
+        // question points back to it: a name of that story the articles know is then part of what is asked.
+        if (focus.Count < clauses.Count && PointsBack(focus.Select(i => folded.Substring(clauses[i].Index, clauses[i].Length))))
+        {
+            plan = plan with { Units = [.. plan.Units.Select(u => !u.InFocus && u.IsName && u.InCorpus && !u.IsAlias ? u with { InFocus = true, Weight = u.Weight / PreambleWeight } : u)] };
         }
 
         // "他说是50亿美元。我觉得不止，到底是多少？": a figure in a question that asks for one is the asker's guess, which

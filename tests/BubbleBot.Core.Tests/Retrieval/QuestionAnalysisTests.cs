@@ -227,6 +227,17 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.Contains(unit.Alternatives, a => a.Terms.Any(t => t.EndsWith(verb, StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData("朋友一直说扎克伯格承认了会花错钱，我不太信。他原话是怎么说的？", "扎克伯格", true)]
+    [InlineData("朋友一直说扎克伯格承认了会花错钱，我不太信。AI 会取代程序员吗？", "扎克伯格", false)]
+    public void A_name_of_the_story_before_the_question_is_asked_about_when_the_question_points_back(string question, string name, bool asked)
+    {
+        var analysis = core.Analyzer.Analyze(question);
+
+        var unit = Assert.Single(analysis.Plan.Units, u => u.Label == name);
+        Assert.Equal(asked, unit.InFocus);
+    }
+
     [Fact]
     public void Last_time_dates_what_is_asked_and_is_not_its_subject()
     {
