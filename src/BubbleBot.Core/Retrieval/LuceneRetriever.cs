@@ -76,6 +76,24 @@ public sealed partial class LuceneRetriever : IRetriever
         return [.. (covering.Count > 0 ? covering : candidates).OrderByDescending(c => c.Score).Take(top).Select(c => new RetrievalHit(c.Chunk, c.Score))];
     }
 
+    /// <summary>Added to the score of a passage in the part of its article the question asks about ("直播尾段").</summary>
+    private const double PartBonus = 0.3;
+
+    /// <summary>The opening or the ending of an article: this share of its passages, and at least two.</summary>
+    private const double PartShare = 0.15;
+
+    private bool InPartAskedAbout(QuestionAnalysis question, Chunk chunk)
+    {
+        if (question.Part == ArticlePart.Anywhere)
+        {
+            return false;
+        }
+
+        var count = _index.ChunksOf(chunk.DocId).Count;
+        var span = Math.Max(2, (int)Math.Ceiling(count * PartShare));
+        return question.Part == ArticlePart.Opening ? chunk.Index < span : chunk.Index >= count - span;
+    }
+
     private List<Candidate> Candidates(QuestionAnalysis question, int count)
     {
         var plan = question.Plan;
@@ -107,7 +125,8 @@ public sealed partial class LuceneRetriever : IRetriever
             var coverage = plan.Coverage(present[i], focusOnly: true);
             var evidence = plan.Evidence(present[i]);
             Log.Candidate(_logger, chunk.Id, found[i].Score, coverage, evidence);
-            candidates.Add(new Candidate(chunk, (BM25Share * found[i].Score / best) + ((1 - BM25Share) * plan.Coverage(present[i])), coverage, evidence)
+            var score = (BM25Share * found[i].Score / best) + ((1 - BM25Share) * plan.Coverage(present[i])) + (InPartAskedAbout(question, chunk) ? PartBonus : 0);
+            candidates.Add(new Candidate(chunk, score, coverage, evidence)
             {
                 SubjectEvidence = plan.Evidence(present[i], subjectsOnly: true),
             });

@@ -26,6 +26,14 @@ public enum AnswerType
     Duration = 1024,
 }
 
+/// <summary>The part of the article it names that a question asks about ("直播一开头", "篇 blog 最尾").</summary>
+public enum ArticlePart
+{
+    Anywhere,
+    Opening,
+    Ending,
+}
+
 /// <summary>What the asker wants from the bot, beyond a passage that answers.</summary>
 public enum QuestionIntent
 {
@@ -74,6 +82,9 @@ public sealed record QuestionAnalysis(
     /// they wrote or think: "Tony Lee 係邊度人？" is about the person, which the blog post does not say.
     /// </summary>
     public bool AsksAboutItsAuthor { get; init; }
+
+    /// <summary>Where in the article it names the question asks about; <see cref="ArticlePart.Anywhere"/> when it names none.</summary>
+    public ArticlePart Part { get; init; }
 
     /// <summary>The question folded to Simplified, lower-cased, with names typed one character off corrected (索龙 → 索隆).</summary>
     public string Normalized { get; init; } = string.Empty;

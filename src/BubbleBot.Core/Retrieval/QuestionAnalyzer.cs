@@ -236,6 +236,10 @@ public sealed partial class QuestionAnalyzer
             Normalized = folded,
             Measures = answerType.HasFlag(AnswerType.Amount) ? MeasuresOf(folded, plan) : [],
             AsksAboutItsAuthor = namedBy.Count > 0 && namedBy.All(_unmentionedAuthors.Contains) && !kinds.Overlaps(ViewKinds),
+            Part = named.Count == 0 ? ArticlePart.Anywhere
+                : kinds.Contains("ending") ? ArticlePart.Ending
+                : kinds.Contains("opening") ? ArticlePart.Opening
+                : ArticlePart.Anywhere,
         };
     }
 

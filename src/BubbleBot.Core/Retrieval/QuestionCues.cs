@@ -17,7 +17,7 @@ public sealed partial class QuestionCues
     public QuestionCues(IEnumerable<(string Cue, string Kind)> cues)
     {
         _cues = [.. cues.Select(c => (ScriptFolder.Fold(c.Cue).ToLowerInvariant(), c.Kind)).OrderByDescending(c => c.Item1.Length)];
-        _answerTypeCues = _cues.Where(c => c.Kind is not ("sides" or "injection" or "followup" or "summary" or "view" or "author")).Select(c => c.Cue).ToHashSet(StringComparer.Ordinal);
+        _answerTypeCues = _cues.Where(c => c.Kind is not ("sides" or "injection" or "followup" or "summary" or "view" or "author" or "opening" or "ending")).Select(c => c.Cue).ToHashSet(StringComparer.Ordinal);
     }
 
     public static QuestionCues Load(string path)

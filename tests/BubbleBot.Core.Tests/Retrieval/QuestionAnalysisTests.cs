@@ -238,6 +238,26 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.Equal(asked, unit.InFocus);
     }
 
+    [Theory]
+    [InlineData("Tony Lee 篇 blog 最尾讲咗咩？", ArticlePart.Ending)]
+    [InlineData("what does the livestream talk about at the beginning?", ArticlePart.Opening)]
+    public async Task A_question_about_the_opening_or_the_ending_of_a_named_article_is_answered_from_there(string question, ArticlePart part)
+    {
+        var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 10, CancellationToken.None);
+
+        Assert.Equal(part, result.Question.Part);
+        Assert.True(result.Answerable);
+        var top = result.Hits[0].Chunk;
+        var count = core.Index.ChunksOf(top.DocId).Count;
+        Assert.True(part == ArticlePart.Ending ? top.Index >= count - Math.Max(2, count * 0.15) : top.Index < Math.Max(2, count * 0.15), $"passage {top.Index} of {count}");
+    }
+
+    [Fact]
+    public void Where_in_an_article_is_asked_only_of_a_named_article()
+    {
+        Assert.Equal(ArticlePart.Anywhere, core.Analyzer.Analyze("那份研究的结尾怎么说？").Part);
+    }
+
     [Fact]
     public void Last_time_dates_what_is_asked_and_is_not_its_subject()
     {
