@@ -6,7 +6,7 @@ namespace BubbleBot.Core.Retrieval;
 
 /// <summary>
 /// Words that tell what a question asks for (<c>data/question-cues.tsv</c>): the answer type, both sides of the
-/// debate, a follow-up, or an attempt to change the bot's instructions. Chinese cues match anywhere; English cues
+/// debate, a part of the article it names, a follow-up, or an attempt to change the bot's instructions. Chinese cues match anywhere; English cues
 /// match whole words.
 /// </summary>
 public sealed partial class QuestionCues
