@@ -60,25 +60,23 @@ public static partial class Quotes
             return [];
         }
 
-        var scores = sentences.Select(s => AnswerScore(question, body[s.Start..s.End])).ToList();
+        var scores = sentences.Select(s => AnswerScore(question, Text(s))).ToList();
         var best = scores.IndexOf(scores.Max());
         var picked = new List<QuoteSpan> { sentences[best] };
         var length = Length(sentences[best]);
 
         // "他说：…" names nobody, and "到那时……" says when by the sentence before: take that sentence too.
-        if (best > 0 && RefersBack(body[sentences[best].Start..sentences[best].End]) && SameParagraph(body, sentences[best - 1], sentences[best])
+        if (best > 0 && RefersBack(Text(sentences[best])) && SameParagraph(body, sentences[best - 1], sentences[best])
             && length + Length(sentences[best - 1]) <= MaxPassageQuoteLength)
         {
-            picked.Insert(0, sentences[best - 1]);
-            length += Length(sentences[best - 1]);
+            Prepend(sentences[best - 1]);
         }
-        else if (best > 0 && PointsBack(body[sentences[best].Start..sentences[best].End]) && !SameParagraph(body, sentences[best - 1], sentences[best]))
+        else if (best > 0 && PointsBack(Text(sentences[best])) && !SameParagraph(body, sentences[best - 1], sentences[best]))
         {
             // "呢个良性循环好清晰。" opens a paragraph by pointing at the one before ("更多算力带来更好嘅模型。……"): quote that too.
             for (var earlier = best - 1; earlier >= 0 && length + Length(sentences[earlier]) <= ContextQuoteLength; earlier--)
             {
-                picked.Insert(0, sentences[earlier]);
-                length += Length(sentences[earlier]);
+                Prepend(sentences[earlier]);
                 if (earlier == 0 || !SameParagraph(body, sentences[earlier - 1], sentences[earlier]))
                 {
                     break;
@@ -86,7 +84,7 @@ public static partial class Quotes
             }
         }
 
-        var text = body[sentences[best].Start..sentences[best].End];
+        var text = Text(sentences[best]);
         if (question.AnswerType.HasFlag(AnswerType.Reason) && Conclusion().IsMatch(text)
             || question.AnswerType.HasFlag(AnswerType.Comparison) && LikenedBack().IsMatch(text))
         {
@@ -101,9 +99,8 @@ public static partial class Quotes
                     break;
                 }
 
-                picked.Insert(0, sentences[earlier]);
-                length += Length(sentences[earlier]);
-                if (AnswerShapes.Fits(body[sentences[earlier].Start..sentences[earlier].End], AnswerType.Reason))
+                Prepend(sentences[earlier]);
+                if (AnswerShapes.Fits(Text(sentences[earlier]), AnswerType.Reason))
                 {
                     break;
                 }
@@ -112,14 +109,13 @@ public static partial class Quotes
 
         // A question asking two things ("who is he and what joke did he tell?") may be answered by two sentences.
         var complement = Enumerable.Range(0, sentences.Count)
-            .Where(i => !picked.Contains(sentences[i]) && !Sentences.IsQuestion(body[sentences[i].Start..sentences[i].End]))
-            .Select(i => (Index: i, Adds: question.CoverageBeyond(body[sentences[i].Start..sentences[i].End], text)))
+            .Where(i => !picked.Contains(sentences[i]) && !Sentences.IsQuestion(Text(sentences[i])))
+            .Select(i => (Index: i, Adds: question.CoverageBeyond(Text(sentences[i]), text)))
             .DefaultIfEmpty((Index: -1, Adds: 0))
             .MaxBy(c => c.Adds);
         if (complement.Adds >= ComplementShare && length + Length(sentences[complement.Index]) <= MaxPassageQuoteLength)
         {
-            picked.Add(sentences[complement.Index]);
-            length += Length(sentences[complement.Index]);
+            Append(sentences[complement.Index]);
         }
 
         // What follows the run of picked sentences that starts with the best one: the rest of this passage, then the
@@ -131,9 +127,9 @@ public static partial class Quotes
         }
 
         var after = sentences.Skip(last + 1).Concat(following.Take(RelevanceJudge.ReplyTurns).SelectMany(c => SentencesOf(article, c))).ToList();
-        var lastText = body[sentences[last].Start..sentences[last].End];
+        var lastText = Text(sentences[last]);
         if (!WantsMore(question, lastText) && after.Count > 0
-            && (SameParagraph(body, sentences[last], after[0]) || Sentences.IsQuestion(body[after[0].Start..after[0].End]) && after[0].Speaker == chunk.Speaker)
+            && (SameParagraph(body, sentences[last], after[0]) || Sentences.IsQuestion(Text(after[0])) && after[0].Speaker == chunk.Speaker)
             && after[0].End - sentences[best].Start <= ContextQuoteLength)
         {
             // The sentence after the best one often carries the substance (the figure, the verdict); a question opening
@@ -141,7 +137,7 @@ public static partial class Quotes
             TakeNext();
         }
 
-        if (after.Count > 0 && TurnsThePoint(body[after[0].Start..after[0].End]) && SameParagraph(body, picked[^1], after[0])
+        if (after.Count > 0 && TurnsThePoint(Text(after[0])) && SameParagraph(body, picked[^1], after[0])
             && length + Length(after[0]) <= MaxPassageQuoteLength)
         {
             // "泡沫破裂之后，无数公司倒闭。但是你回头看，……": the point is made where the next sentence turns it.
@@ -158,9 +154,8 @@ public static partial class Quotes
                     break;
                 }
 
-                picked.Add(next);
-                length += Length(next);
-                if (Answers(question, body[next.Start..next.End]))
+                Append(next);
+                if (Answers(question, Text(next)))
                 {
                     break;
                 }
@@ -171,9 +166,8 @@ public static partial class Quotes
             // "基准测试分数不断攀升。" states what a why-question asks about; the passage goes on to say why.
             foreach (var next in after.Where(s => s.Start < chunk.End).TakeWhile(s => length + Length(s) <= MaxQuoteLength))
             {
-                picked.Add(next);
-                length += Length(next);
-                if (AnswerShapes.Fits(body[next.Start..next.End], AnswerType.Reason))
+                Append(next);
+                if (AnswerShapes.Fits(Text(next), AnswerType.Reason))
                 {
                     break;
                 }
@@ -181,19 +175,18 @@ public static partial class Quotes
         }
 
         if (question.AnswerType.HasFlag(AnswerType.Reason) && chunk.Speaker is null
-            && !picked.Any(s => AnswerShapes.Fits(body[s.Start..s.End], AnswerType.Reason)))
+            && !picked.Any(s => AnswerShapes.Fits(Text(s), AnswerType.Reason)))
         {
             // An essay states what a why-question asks about and opens its next paragraph with the why: "但这种想当然的假设
             // 是错误的。生成式人工智能企业……对资本的依赖程度要高得多" after the tech giants' years of losses, "風險在于……"
             // after the circular deals.
             var opening = after.FindIndex(s => s.Start >= picked[^1].End && !SameParagraph(body, picked[^1], s));
-            if (opening >= 0 && (TurnsThePoint(body[after[opening].Start..after[opening].End]) || AnswerShapes.Fits(body[after[opening].Start..after[opening].End], AnswerType.Reason)))
+            if (opening >= 0 && (TurnsThePoint(Text(after[opening])) || AnswerShapes.Fits(Text(after[opening]), AnswerType.Reason)))
             {
                 for (var next = opening; next < Math.Min(after.Count, opening + OpeningSentences) && length + Length(after[next]) <= MaxPassageQuoteLength; next++)
                 {
-                    picked.Add(after[next]);
-                    length += Length(after[next]);
-                    if (AnswerShapes.Fits(body[after[next].Start..after[next].End], AnswerType.Reason) || next + 1 < after.Count && !SameParagraph(body, after[next], after[next + 1]))
+                    Append(after[next]);
+                    if (AnswerShapes.Fits(Text(after[next]), AnswerType.Reason) || next + 1 < after.Count && !SameParagraph(body, after[next], after[next + 1]))
                     {
                         break;
                     }
@@ -212,18 +205,30 @@ public static partial class Quotes
                     break;
                 }
 
-                picked.Add(next);
-                length += Length(next);
+                Append(next);
             }
         }
 
         return MergeBySpeaker(picked, body);
 
+        string Text(QuoteSpan span) => body[span.Start..span.End];
+
+        void Append(QuoteSpan span)
+        {
+            picked.Add(span);
+            length += Length(span);
+        }
+
+        void Prepend(QuoteSpan span)
+        {
+            picked.Insert(0, span);
+            length += Length(span);
+        }
+
         void TakeNext()
         {
-            picked.Add(after[0]);
-            length += Length(after[0]);
-            lastText = body[after[0].Start..after[0].End];
+            Append(after[0]);
+            lastText = Text(after[0]);
             after.RemoveAt(0);
         }
     }
