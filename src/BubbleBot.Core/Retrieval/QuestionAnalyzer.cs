@@ -162,18 +162,18 @@ public sealed partial class QuestionAnalyzer
     /// Whether the asking sentences refer back to a person or thing by a personal pronoun ("他", "佢哋", "they"); "那个"
     /// more often points at the noun after it ("那个规模法则").
     /// </summary>
-    private bool PointsBack(IEnumerable<string> asking) =>
-        asking.Any(clause => _segmenter.Segment(clause).Any(w => PersonalPronouns.Contains(w.Text))
-            || LatinWord().Matches(clause).Any(m => PersonalPronouns.Contains(m.Value)));
+    private bool PointsBack(IEnumerable<string> asking) => asking.Any(clause => HasWordOf(clause, PersonalPronouns));
+
+    /// <summary>Whether <paramref name="folded"/> has one of <paramref name="words"/> as a whole Chinese or Latin word.</summary>
+    private bool HasWordOf(string folded, HashSet<string> words) =>
+        _segmenter.Segment(folded).Any(w => words.Contains(w.Text)) || LatinWord().Matches(folded).Any(m => words.Contains(m.Value));
 
     /// <summary>A follow-up opens like one, refers back with a pronoun, or has too little content to stand alone.</summary>
     private bool LeansOnPrevious(string question, QuestionAnalysis analysis)
     {
         var folded = Normalize(question);
         var specific = analysis.Plan.Units.Count(u => u.Specificity >= QueryPlan.SpecificThreshold && u.InCorpus);
-        var refersBack = _segmenter.Segment(folded).Any(w => Pronouns.Contains(w.Text))
-            || LatinWord().Matches(folded).Any(m => Pronouns.Contains(m.Value));
-        return _cues.StartsAsFollowUp(folded) || specific <= 1 && (refersBack || analysis.Plan.Units.Count <= 2);
+        return _cues.StartsAsFollowUp(folded) || specific <= 1 && (HasWordOf(folded, Pronouns) || analysis.Plan.Units.Count <= 2);
     }
 
     private QuestionAnalysis AnalyzeAlone(string question)
