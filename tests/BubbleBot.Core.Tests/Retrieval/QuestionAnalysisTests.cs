@@ -400,7 +400,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         // The livestream mentions mining Bitcoin once, as the first use of compute; nothing about a Bitcoin bubble.
         var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 3, CancellationToken.None);
 
-        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+        Assert.False(result.Answerable, AnsweredWith(result));
     }
 
     [Fact]
@@ -420,7 +420,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
 
         Assert.True(twoWords.Answerable);
         Assert.Contains(twoWords.Hits, h => h.Chunk.DocId == "openai-cash-runway");
-        Assert.False(oneWord.Answerable, $"answered with {string.Join(", ", oneWord.Hits.Select(h => h.Chunk.Id))}");
+        Assert.False(oneWord.Answerable, AnsweredWith(oneWord));
     }
 
     [Fact]
@@ -441,7 +441,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     {
         var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("what time does the game start tonight lol, i forgot to set a reminder"), 3, CancellationToken.None);
 
-        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+        Assert.False(result.Answerable, AnsweredWith(result));
     }
 
     [Fact]
@@ -530,7 +530,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     {
         var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 3, CancellationToken.None);
 
-        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+        Assert.False(result.Answerable, AnsweredWith(result));
         Assert.True((await core.Retriever.RetrieveAsync(new RetrievalRequest("Tony Lee 點解覺得泡沫一定會出現？"), 3, CancellationToken.None)).Answerable);
     }
 
@@ -566,7 +566,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     {
         var result = await core.Retriever.RetrieveAsync(new RetrievalRequest("今天北京天气怎么样，要带伞吗？"), 3, CancellationToken.None);
 
-        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+        Assert.False(result.Answerable, AnsweredWith(result));
     }
 
     [Theory]
@@ -635,7 +635,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         // The passages that name Nvidia or OpenAI also give Amazon's, Tesla's or Saudi Aramco's figures.
         var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 3, CancellationToken.None);
 
-        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+        Assert.False(result.Answerable, AnsweredWith(result));
     }
 
     [Fact]
@@ -654,7 +654,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     {
         var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 3, CancellationToken.None);
 
-        Assert.False(result.Answerable, $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}");
+        Assert.False(result.Answerable, AnsweredWith(result));
     }
 
     [Fact]
@@ -683,4 +683,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.All(new[] { "ngl", "friend", "screenshot", "our", "their" }, filler => Assert.DoesNotContain(filler, analysis.Terms));
         Assert.Contains(analysis.Terms, t => t.Contains("data center", StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>The passages a result would quote, for the message of a refusal that did not happen.</summary>
+    private static string AnsweredWith(RetrievalResult result) => $"answered with {string.Join(", ", result.Hits.Select(h => h.Chunk.Id))}";
 }
