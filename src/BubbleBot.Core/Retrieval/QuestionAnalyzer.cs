@@ -667,7 +667,10 @@ public sealed partial class QuestionAnalyzer
 
         public void AddLatin(string text, int start, int end, double factor)
         {
-            var words = LatinWord().Matches(text, start).Where(m => m.Index + m.Length <= end).ToList();
+            var cuePhrases = owner._cues.MeasureQuestionPhrases(text).ToList();
+            var words = LatinWord().Matches(text, start)
+                .Where(m => m.Index + m.Length <= end && !cuePhrases.Any(c => m.Index >= c.Start && m.Index < c.End))
+                .ToList();
             for (var i = 0; i < words.Count;)
             {
                 var taken = TryPhrase(text, words, i, factor);

@@ -72,6 +72,26 @@ public sealed partial class QuestionCues
         }
     }
 
+    /// <summary>
+    /// Where the English question phrases that ask for a figure or a time ("how long", "what year") occur in
+    /// <paramref name="folded"/>: "long" and "year" ask for a kind of answer, they are not the topic. "which company"
+    /// names what is asked of, and "valued at" is the topic itself.
+    /// </summary>
+    public IEnumerable<(int Start, int End)> MeasureQuestionPhrases(string folded)
+    {
+        foreach (var (cue, _) in _cues.Where(c => c.Kind is "amount" or "duration" or "time" && c.Cue.Split(' ')[0] is "how" or "what" or "which"))
+        {
+            for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
+            {
+                var end = at + cue.Length;
+                if ((at == 0 || !char.IsAsciiLetterOrDigit(folded[at - 1])) && (end >= folded.Length || !char.IsAsciiLetterOrDigit(folded[end])))
+                {
+                    yield return (at, end);
+                }
+            }
+        }
+    }
+
     /// <summary>True when the question opens with a follow-up cue ("那…", "what about …").</summary>
     public bool StartsAsFollowUp(string folded) =>
         _cues.Any(c => c.Kind == "followup" && Occurs(folded.TrimStart(), c.Cue, atStartOnly: true, asksForAnswer: false));

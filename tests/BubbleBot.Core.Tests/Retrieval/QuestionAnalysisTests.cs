@@ -49,6 +49,19 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void The_words_of_how_long_or_what_year_ask_for_a_kind_of_answer_and_are_not_the_topic()
+    {
+        var analysis = core.Analyzer.Analyze("how long before openai runs out of cash, and what year did it start?");
+        var terms = analysis.Terms;
+
+        Assert.True(analysis.AnswerType.HasFlag(AnswerType.Duration));
+        Assert.Contains("openai", terms);
+        Assert.DoesNotContain("long", terms);
+        Assert.DoesNotContain("year", terms);
+        Assert.DoesNotContain("before", terms);
+    }
+
+    [Fact]
     public void Which_ones_is_not_how_many()
     {
         Assert.False(core.Analyzer.Analyze("篇 blog 舉咗邊幾個用落好麻煩嘅範疇？").AnswerType.HasFlag(AnswerType.Amount));
