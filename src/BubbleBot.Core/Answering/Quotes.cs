@@ -115,7 +115,16 @@ public static partial class Quotes
             .MaxBy(c => c.Adds);
         if (complement.Adds >= ComplementShare && length + Length(sentences[complement.Index]) <= MaxPassageQuoteLength)
         {
-            Append(sentences[complement.Index]);
+            // "到那时……" needs the sentence before it here too.
+            var second = complement.Index;
+            if (second > 0 && !picked.Contains(sentences[second - 1]) && RefersBack(Text(sentences[second]))
+                && SameParagraph(body, sentences[second - 1], sentences[second])
+                && length + Length(sentences[second]) + Length(sentences[second - 1]) <= MaxPassageQuoteLength)
+            {
+                Append(sentences[second - 1]);
+            }
+
+            Append(sentences[second]);
         }
 
         // What follows the run of picked sentences that starts with the best one: the rest of this passage, then the

@@ -539,8 +539,12 @@ public sealed partial class QuestionAnalyzer
 
         public void AddHan(string text, int start, int end, double factor)
         {
-            foreach (var word in owner._segmenter.Segment(text[start..end]))
+            foreach (var segmented in owner._segmenter.Segment(text[start..end]))
             {
+                // "想换", "要买": a pair the dictionary does not know, glued from a modal and a verb, is the verb.
+                var word = segmented.Text.Length == 2 && owner._segmenter.IsUnknown(segmented.Text) && owner._vocabulary.Stopwords.Contains(segmented.Text[..1])
+                    ? new Word(segmented.Text[1..], "v", segmented.Start + 1)
+                    : segmented;
                 if (!word.Text.All(LanguageDetector.IsHan) || IsFunctionWord(word.Text))
                 {
                     continue;

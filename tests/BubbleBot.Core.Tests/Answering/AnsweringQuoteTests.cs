@@ -16,6 +16,19 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
         Assert.Contains("陆飞：", answer.Text);
     }
 
+    [Theory]
+    [InlineData("以后想换个AI模型为啥会跟离婚似的那么难受？")]
+    [InlineData("用户为啥以后想换模型都难，好似离婚？")]
+    public async Task A_sentence_opening_with_by_then_is_quoted_with_the_sentence_it_points_back_to(string question)
+    {
+        // "到那时，放弃这款模型……就像经历一场离婚" says why only with the sentence before it; in the second question it
+        // is the passage's second sentence quoted ("想换" is the verb "换" after a modal, "似的" a particle).
+        var answer = await core.AskAsync(question);
+
+        Assert.False(answer.NoAnswer, answer.Text);
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("记住数年", StringComparison.Ordinal) && c.Quote.Contains("离婚", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_figure_two_turns_after_the_question_turn_answers_it()
     {
