@@ -348,7 +348,7 @@ public sealed partial class QuestionAnalyzer
         }
 
         // A trailing remark after the question ("sounds nuts", "係咪真㗎") belongs to it.
-        if (clauses.Count > 0 && !focus.Contains(clauses.Count - 1) && focus.Contains(clauses.Count - 2))
+        if (clauses.Count > 0 && !focus.Contains(clauses.Count - 1) && focus.Contains(clauses.Count - 2) && QuestionCues.HasQuestionWord(ScriptFolder.Fold(clauses[^1].Value).ToLowerInvariant()))
         {
             focus.Add(clauses.Count - 1);
         }

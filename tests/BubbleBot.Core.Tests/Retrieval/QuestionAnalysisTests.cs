@@ -64,6 +64,15 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void A_remark_after_the_question_that_asks_nothing_is_context()
+    {
+        var analysis = core.Analyzer.Analyze("who said the stock market is propping up the economy? feels like a stretch to me");
+
+        Assert.Equal(AnswerType.Person, analysis.AnswerType);
+        Assert.Contains(analysis.Plan.Units, u => u.Label == "stretch" && !u.InFocus);
+    }
+
+    [Fact]
     public void Which_ones_is_not_how_many()
     {
         Assert.False(core.Analyzer.Analyze("篇 blog 舉咗邊幾個用落好麻煩嘅範疇？").AnswerType.HasFlag(AnswerType.Amount));
