@@ -671,7 +671,7 @@ public sealed partial class QuestionAnalyzer
 
         public void AddLatin(string text, int start, int end, double factor)
         {
-            var cuePhrases = owner._cues.MeasureQuestionPhrases(text).ToList();
+            var cuePhrases = owner._cues.AskingPhrases(text).ToList();
             var words = LatinWord().Matches(text, start)
                 .Where(m => m.Index + m.Length <= end && !cuePhrases.Any(c => m.Index >= c.Start && m.Index < c.End))
                 .ToList();

@@ -73,13 +73,13 @@ public sealed partial class QuestionCues
     }
 
     /// <summary>
-    /// Where the English question phrases that ask for a figure or a time ("how long", "what year") occur in
-    /// <paramref name="folded"/>: "long" and "year" ask for a kind of answer, they are not the topic. "which company"
-    /// names what is asked of, and "valued at" is the topic itself.
+    /// Where the English question phrases that ask for a figure, a time or a reason ("how long", "what year", "how
+    /// come") occur in <paramref name="folded"/>: "long", "year" and "come" ask for a kind of answer, they are not the
+    /// topic. "which company" names what is asked of, and "valued at" is the topic itself.
     /// </summary>
-    public IEnumerable<(int Start, int End)> MeasureQuestionPhrases(string folded)
+    public IEnumerable<(int Start, int End)> AskingPhrases(string folded)
     {
-        foreach (var (cue, _) in _cues.Where(c => c.Kind is "amount" or "duration" or "time" && c.Cue.Split(' ')[0] is "how" or "what" or "which"))
+        foreach (var (cue, _) in _cues.Where(c => c.Kind is "amount" or "duration" or "time" or "reason" && c.Cue.Contains(' ') && c.Cue.Split(' ')[0] is "how" or "what" or "which"))
         {
             for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
             {

@@ -51,10 +51,11 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
-    public void The_words_of_how_long_or_what_year_ask_for_a_kind_of_answer_and_are_not_the_topic()
+    public void The_words_of_how_long_what_year_or_how_come_ask_for_a_kind_of_answer_and_are_not_the_topic()
     {
         var analysis = core.Analyzer.Analyze("how long before openai runs out of cash, and what year did it start?");
         var terms = analysis.Terms;
+        Assert.DoesNotContain("come", core.Analyzer.Analyze("how come deepseek is so cheap?").Terms);
 
         Assert.True(analysis.AnswerType.HasFlag(AnswerType.Duration));
         Assert.Contains("openai", terms);
