@@ -22,6 +22,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("嗰個數據中心係邊年起好嘅?", AnswerType.Time)]
     [InlineData("星际之门啥时候建好？", AnswerType.Time)]
     [InlineData("那份报告是哪天发的？", AnswerType.Time)]
+    [InlineData("用 GPT-5 一個月要幾錢？", AnswerType.Amount)]
     [InlineData("how many months does openai have before the cash is gone?", AnswerType.Duration)]
     [InlineData("OpenAI 仲可以撐幾個月？", AnswerType.Duration)]
     [InlineData("How much did Anthropic raise, and at what valuation?", AnswerType.Amount)]
