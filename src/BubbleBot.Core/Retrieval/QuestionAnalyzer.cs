@@ -347,8 +347,10 @@ public sealed partial class QuestionAnalyzer
             focus.Add(clauses.Count - 1);
         }
 
-        // A trailing remark after the question ("sounds nuts", "係咪真㗎") belongs to it.
-        if (clauses.Count > 0 && !focus.Contains(clauses.Count - 1) && focus.Contains(clauses.Count - 2) && QuestionCues.HasQuestionWord(ScriptFolder.Fold(clauses[^1].Value).ToLowerInvariant()))
+        // What follows the question belongs to it if it asks too ("…? and how much did they raise"); a remark that asks
+        // nothing ("sounds nuts", "feels like he was subtweeting someone") is context.
+        if (clauses.Count > 1 && !focus.Contains(clauses.Count - 1) && focus.Contains(clauses.Count - 2)
+            && QuestionCues.HasQuestionWord(ScriptFolder.Fold(clauses[^1].Value).ToLowerInvariant()))
         {
             focus.Add(clauses.Count - 1);
         }
@@ -541,7 +543,7 @@ public sealed partial class QuestionAnalyzer
         {
             foreach (var segmented in owner._segmenter.Segment(text[start..end]))
             {
-                // "想换", "要买": a pair the dictionary does not know, glued from a modal and a verb, is the verb.
+                // "想换", "要买": a pair the dictionary does not know, glued from a function character and a verb, is the verb.
                 var word = segmented.Text.Length == 2 && owner._segmenter.IsUnknown(segmented.Text) && owner._vocabulary.Stopwords.Contains(segmented.Text[..1])
                     ? new Word(segmented.Text[1..], "v", segmented.Start + 1)
                     : segmented;
@@ -671,9 +673,9 @@ public sealed partial class QuestionAnalyzer
 
         public void AddLatin(string text, int start, int end, double factor)
         {
-            var cuePhrases = owner._cues.AskingPhrases(text).ToList();
+            var askingPhrases = owner._cues.AskingPhrases(text).ToList();
             var words = LatinWord().Matches(text, start)
-                .Where(m => m.Index + m.Length <= end && !cuePhrases.Any(c => m.Index >= c.Start && m.Index < c.End))
+                .Where(m => m.Index + m.Length <= end && !askingPhrases.Any(c => m.Index >= c.Start && m.Index < c.End))
                 .ToList();
             for (var i = 0; i < words.Count;)
             {
