@@ -267,6 +267,8 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             return null;
         }
 
+        // The speaker named last, unless that is who speaks here and someone else is named: in "索隆笑陆飞从早用到晚，
+        // 他笑陆飞当GPT是什么？" the passage is 陆飞's turn and the reply asked for is 索隆's.
         var named = chunks.ChunksOf(chunk.DocId)
             .Select(c => c.Speaker)
             .OfType<string>()
@@ -275,10 +277,11 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             .Where(s => s.At >= 0)
             .OrderByDescending(s => s.At)
             .Select(s => s.Speaker)
-            .FirstOrDefault();
+            .ToList();
+        var replier = named.Count > 1 && named[0] == chunk.Speaker ? named[1] : named.FirstOrDefault();
 
         // "Who pushed back?" names nobody: the reply is the next turn by someone else.
-        return named ?? (question.AnswerType.HasFlag(AnswerType.Reply) ? Following(chunk).FirstOrDefault(c => c.Speaker != chunk.Speaker)?.Speaker : null);
+        return replier ?? (question.AnswerType.HasFlag(AnswerType.Reply) ? Following(chunk).FirstOrDefault(c => c.Speaker != chunk.Speaker)?.Speaker : null);
     }
 
     /// <summary>Where the question last names <paramref name="speaker"/> (typos corrected), or -1.</summary>

@@ -709,7 +709,7 @@ public sealed partial class QuestionAnalyzer
                     continue; // "actualy", "realy"
                 }
 
-                if (renderings.Count == 0 && !InCorpus(word) && (owner.Correct(word) ?? owner.SplitCompound(word)) is { } corrected)
+                if (renderings.Count == 0 && !InCorpus(word) && (owner.Correct(word) ?? owner.Transposed(word) ?? owner.SplitCompound(word)) is { } corrected)
                 {
                     word = corrected;
                     (renderings, curated) = RenderingsInCorpus(word);
@@ -1033,6 +1033,29 @@ public sealed partial class QuestionAnalyzer
     /// <summary>A misspelt English word ("budjet") read as the vocabulary word one edit away.</summary>
     private string? Correct(string word) =>
         word.Length < 5 ? null : _vocabulary.SingleWords.FirstOrDefault(w => Math.Abs(w.Length - word.Length) <= 1 && EditDistance.AtMostOne(w, word));
+
+    /// <summary>
+    /// A word of the articles typed with two neighbouring letters swapped ("GTP" for "GPT", "Nivdia"): short names are
+    /// too short for <see cref="Correct"/>, and a swap is the commonest slip on a keyboard.
+    /// </summary>
+    private string? Transposed(string word)
+    {
+        for (var i = 0; word.Length >= 3 && i + 1 < word.Length; i++)
+        {
+            if (word[i] == word[i + 1] || !char.IsAsciiLetter(word[i]) || !char.IsAsciiLetter(word[i + 1]))
+            {
+                continue;
+            }
+
+            var swapped = string.Concat(word.AsSpan(0, i), [word[i + 1], word[i]], word.AsSpan(i + 2));
+            if (_vocabulary.Renderings(swapped, out _).Count > 0 || _index.Analyzer.Analyze(swapped).Any(t => _index.DocumentFrequency(t.Term) > 0))
+            {
+                return swapped;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>A compound typed as one word ("cashflow", "chipmaker", "gpt5") read as the two words the vocabulary or the articles have.</summary>
     private string? SplitCompound(string word)

@@ -29,6 +29,17 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
         Assert.Contains(answer.Citations, c => c.Quote.Contains("记住数年", StringComparison.Ordinal) && c.Quote.Contains("离婚", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("索隆笑主播由朝用到晚，佢笑主播當GPT係咩？")]
+    [InlineData("Suo Long mocked the host for using GPT all day long. What did he say the host was really using it as?")]
+    public async Task The_reply_asked_for_is_the_other_named_speakers_when_the_passage_is_the_last_named_ones(string question)
+    {
+        // "the host" is named last, but the passage quoted is the host's own turn: the reply is 索隆's.
+        var answer = await core.AskAsync(question);
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("虚拟情人", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_figure_two_turns_after_the_question_turn_answers_it()
     {

@@ -55,6 +55,17 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.All(fillers, filler => Assert.DoesNotContain(filler, terms));
     }
 
+    [Theory]
+    [InlineData("what did nivdia say about chips?", "nivdia")]
+    [InlineData("陆飞天天用GTP做什么？", "GTP")]
+    public void A_name_typed_with_two_letters_swapped_is_found(string question, string typed)
+    {
+        var analysis = core.Analyzer.Analyze(question);
+
+        Assert.Contains(analysis.Plan.Units, u => u.Label.Equals(typed, StringComparison.OrdinalIgnoreCase) && u.InCorpus);
+        Assert.Empty(analysis.AbsentSubjects);
+    }
+
     [Fact]
     public void A_remark_after_the_question_that_asks_nothing_is_context()
     {
