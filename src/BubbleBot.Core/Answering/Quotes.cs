@@ -65,8 +65,9 @@ public static partial class Quotes
         var picked = new List<QuoteSpan> { sentences[best] };
         var length = Length(sentences[best]);
 
-        // "他说：…" names nobody, and "到那时……" says when by the sentence before: take that sentence too.
-        if (best > 0 && RefersBack(Text(sentences[best])) && SameParagraph(body, sentences[best - 1], sentences[best])
+        // "他说：…" names nobody, "到那时……" says when by the sentence before, and "呢個落差……" points at it: take that
+        // sentence too.
+        if (best > 0 && (RefersBack(Text(sentences[best])) || PointsBack(Text(sentences[best]))) && SameParagraph(body, sentences[best - 1], sentences[best])
             && length + Length(sentences[best - 1]) <= MaxPassageQuoteLength)
         {
             Prepend(sentences[best - 1]);

@@ -41,6 +41,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_sentence_pointing_at_the_one_before_in_its_paragraph_is_quoted_with_it()
+    {
+        // "呢個落差正正就係泡沫形成嘅地方。" says where only with the sentence that names the gap.
+        var answer = await core.AskAsync("Tony Lee 篇 blog 話泡沫喺邊度形成？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("人類嘅貪婪", StringComparison.Ordinal) && c.Quote.Contains("呢個落差", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_figure_two_turns_after_the_question_turn_answers_it()
     {
         // The host asks, a guest asks back ("不知道，多少钱？"), and only the next turn gives the figure.
