@@ -220,6 +220,12 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
             return RelevanceVerdict.Injection;
         }
 
+        // The articles were written on a day of their own: today's share price or next month's is not in them.
+        if (question.AsksAboutALaterDay && (question.AnswerType == AnswerType.Unknown || (question.AnswerType & (AnswerType.Amount | AnswerType.Time | AnswerType.Duration | AnswerType.YesNo)) != 0))
+        {
+            return RelevanceVerdict.NotCovered;
+        }
+
         if (question.Intent == QuestionIntent.Sides || question.AsksForGist)
         {
             // "比特币算泡沫吗？正反两方怎么看？" asks for sides of a debate the articles do not have.

@@ -83,6 +83,12 @@ public sealed record QuestionAnalysis(
     /// </summary>
     public bool AsksAboutItsAuthor { get; init; }
 
+    /// <summary>
+    /// True when what is asked is about a day after the articles were written ("英伟达今天收市价几多？"): a figure, a
+    /// date or a yes or no for that day is one they cannot report.
+    /// </summary>
+    public bool AsksAboutALaterDay { get; init; }
+
     /// <summary>Where in the article it names the question asks about; <see cref="ArticlePart.Anywhere"/> when it names none.</summary>
     public ArticlePart Part { get; init; }
 

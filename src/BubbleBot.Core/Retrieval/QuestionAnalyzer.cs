@@ -235,6 +235,7 @@ public sealed partial class QuestionAnalyzer
             Plan = plan,
             Normalized = folded,
             Measures = answerType.HasFlag(AnswerType.Amount) ? MeasuresOf(folded, plan) : [],
+            AsksAboutALaterDay = asking.Any(_cues.AsksAboutALaterDay),
             AsksAboutItsAuthor = namedBy.Count > 0 && namedBy.All(_unmentionedAuthors.Contains) && !kinds.Overlaps(ViewKinds),
             Part = named.Count == 0 ? ArticlePart.Anywhere
                 : kinds.Contains("ending") ? ArticlePart.Ending

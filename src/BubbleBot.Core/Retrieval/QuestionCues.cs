@@ -17,7 +17,7 @@ public sealed partial class QuestionCues
     public QuestionCues(IEnumerable<(string Cue, string Kind)> cues)
     {
         _cues = [.. cues.Select(c => (ScriptFolder.Fold(c.Cue).ToLowerInvariant(), c.Kind)).OrderByDescending(c => c.Item1.Length)];
-        _answerTypeCues = _cues.Where(c => c.Kind is not ("sides" or "injection" or "followup" or "summary" or "view" or "author" or "opening" or "ending")).Select(c => c.Cue).ToHashSet(StringComparer.Ordinal);
+        _answerTypeCues = _cues.Where(c => c.Kind is not ("sides" or "injection" or "followup" or "summary" or "view" or "author" or "opening" or "ending" or "current")).Select(c => c.Cue).ToHashSet(StringComparer.Ordinal);
     }
 
     public static QuestionCues Load(string path)
@@ -90,6 +90,35 @@ public sealed partial class QuestionCues
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// True when <paramref name="folded"/> asks about a day after the articles were written ("英伟达今天收市价", "will it
+    /// go up tomorrow?"). "今天的", "today's" name the present era ("今天的AI热潮") and do not count.
+    /// </summary>
+    public bool AsksAboutALaterDay(string folded)
+    {
+        foreach (var (cue, kind) in _cues)
+        {
+            if (kind != "current")
+            {
+                continue;
+            }
+
+            for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
+            {
+                var end = at + cue.Length;
+                var latin = cue.Any(char.IsAsciiLetter);
+                var bounded = !latin || (at == 0 || !char.IsAsciiLetterOrDigit(folded[at - 1])) && (end >= folded.Length || !char.IsAsciiLetterOrDigit(folded[end]));
+                var era = folded.AsSpan(end).StartsWith("的") || folded.AsSpan(end).StartsWith("'s") || folded.AsSpan(end).StartsWith("’s");
+                if (bounded && !era)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when the question opens with a follow-up cue ("那…", "what about …").</summary>
