@@ -56,21 +56,8 @@ public sealed partial class QuestionCues
     }
 
     /// <summary>Where the Chinese cues of <paramref name="kind"/> occur in <paramref name="folded"/> (start, end).</summary>
-    public IEnumerable<(int Start, int End)> HanOccurrences(string folded, string kind)
-    {
-        foreach (var (cue, cueKind) in _cues)
-        {
-            if (cueKind != kind || cue.Any(char.IsAsciiLetter))
-            {
-                continue;
-            }
-
-            for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
-            {
-                yield return (at, at + cue.Length);
-            }
-        }
-    }
+    public IEnumerable<(int Start, int End)> HanOccurrences(string folded, string kind) =>
+        _cues.Where(c => c.Kind == kind && !c.Cue.Any(char.IsAsciiLetter)).SelectMany(c => WordOccurrences(folded, c.Cue));
 
     /// <summary>
     /// Where the English question phrases that ask for a figure, a time or a reason ("how long", "what year", "how
@@ -79,17 +66,8 @@ public sealed partial class QuestionCues
     /// </summary>
     public IEnumerable<(int Start, int End)> AskingPhrases(string folded)
     {
-        foreach (var (cue, _) in _cues.Where(c => c.Kind is "amount" or "duration" or "time" or "reason" && c.Cue.Contains(' ') && c.Cue.Split(' ')[0] is "how" or "what" or "which"))
-        {
-            for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
-            {
-                var end = at + cue.Length;
-                if ((at == 0 || !char.IsAsciiLetterOrDigit(folded[at - 1])) && (end >= folded.Length || !char.IsAsciiLetterOrDigit(folded[end])))
-                {
-                    yield return (at, end);
-                }
-            }
-        }
+        var cues = _cues.Where(c => c.Kind is "amount" or "duration" or "time" or "reason" && c.Cue.Contains(' ') && c.Cue.Split(' ')[0] is "how" or "what" or "which");
+        return cues.SelectMany(c => WordOccurrences(folded, c.Cue));
     }
 
     /// <summary>
@@ -98,27 +76,23 @@ public sealed partial class QuestionCues
     /// </summary>
     public bool AsksAboutALaterDay(string folded)
     {
-        foreach (var (cue, kind) in _cues)
-        {
-            if (kind != "current")
-            {
-                continue;
-            }
+        return _cues.Where(c => c.Kind == "current")
+            .SelectMany(c => WordOccurrences(folded, c.Cue))
+            .Any(o => !(folded.AsSpan(o.End).StartsWith("的") || folded.AsSpan(o.End).StartsWith("'s") || folded.AsSpan(o.End).StartsWith("’s")));
+    }
 
-            for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
+    /// <summary>Where <paramref name="cue"/> occurs in <paramref name="folded"/>: anywhere if Chinese, as whole words if English.</summary>
+    private static IEnumerable<(int Start, int End)> WordOccurrences(string folded, string cue)
+    {
+        var latin = cue.Any(char.IsAsciiLetter);
+        for (var at = folded.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = folded.IndexOf(cue, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + cue.Length;
+            if (!latin || (at == 0 || !char.IsAsciiLetterOrDigit(folded[at - 1])) && (end >= folded.Length || !char.IsAsciiLetterOrDigit(folded[end])))
             {
-                var end = at + cue.Length;
-                var latin = cue.Any(char.IsAsciiLetter);
-                var bounded = !latin || (at == 0 || !char.IsAsciiLetterOrDigit(folded[at - 1])) && (end >= folded.Length || !char.IsAsciiLetterOrDigit(folded[end]));
-                var era = folded.AsSpan(end).StartsWith("的") || folded.AsSpan(end).StartsWith("'s") || folded.AsSpan(end).StartsWith("’s");
-                if (bounded && !era)
-                {
-                    return true;
-                }
+                yield return (at, end);
             }
         }
-
-        return false;
     }
 
     /// <summary>True when the question opens with a follow-up cue ("那…", "what about …").</summary>
