@@ -299,10 +299,11 @@ public sealed partial class QuestionAnalyzer
     private QueryPlan BuildPlan(string question, string text, List<Match> clauses, HashSet<int> focus, List<string> namedBy)
     {
         var builder = new PlanBuilder(this, question);
+        var askingPhrases = _cues.AskingPhrases(text).ToList();
         for (var i = 0; i < clauses.Count; i++)
         {
             var factor = focus.Contains(i) ? 1.0 : PreambleWeight;
-            builder.AddLatin(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
+            builder.AddLatin(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor, askingPhrases);
             builder.AddHan(text, clauses[i].Index, clauses[i].Index + clauses[i].Length, factor);
         }
 
@@ -672,9 +673,9 @@ public sealed partial class QuestionAnalyzer
             return commonest;
         }
 
-        public void AddLatin(string text, int start, int end, double factor)
+        /// <param name="askingPhrases">Where the question's asking phrases are ("how long"): their words are not content.</param>
+        public void AddLatin(string text, int start, int end, double factor, IReadOnlyList<(int Start, int End)> askingPhrases)
         {
-            var askingPhrases = owner._cues.AskingPhrases(text).ToList();
             var words = LatinWord().Matches(text, start)
                 .Where(m => m.Index + m.Length <= end && !askingPhrases.Any(c => m.Index >= c.Start && m.Index < c.End))
                 .ToList();

@@ -210,25 +210,8 @@ public sealed partial class QuestionCues
     private static bool Occurs(string text, string cue, bool atStartOnly, bool asksForAnswer)
     {
         var latin = cue.Any(char.IsAsciiLetter);
-        var at = atStartOnly ? (text.StartsWith(cue, StringComparison.Ordinal) ? 0 : -1) : text.IndexOf(cue, StringComparison.Ordinal);
-        while (at >= 0)
-        {
-            var boundedBefore = !latin || at == 0 || !char.IsAsciiLetterOrDigit(text[at - 1]);
-            var end = at + cue.Length;
-            var boundedAfter = !latin || end >= text.Length || !char.IsAsciiLetterOrDigit(text[end]);
-            if (boundedBefore && boundedAfter && (!IsWhWord(cue) || AsksAt(text, at, end)) && !InAskingPair(text, cue, at) && !(latin && asksForAnswer && OpensInfinitive(text, end)))
-            {
-                return true;
-            }
-
-            if (atStartOnly)
-            {
-                return false;
-            }
-
-            at = text.IndexOf(cue, at + 1, StringComparison.Ordinal);
-        }
-
-        return false;
+        return WordOccurrences(text, cue)
+            .TakeWhile(o => !atStartOnly || o.Start == 0)
+            .Any(o => (!IsWhWord(cue) || AsksAt(text, o.Start, o.End)) && !InAskingPair(text, cue, o.Start) && !(latin && asksForAnswer && OpensInfinitive(text, o.End)));
     }
 }
