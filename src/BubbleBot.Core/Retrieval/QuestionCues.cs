@@ -135,10 +135,11 @@ public sealed partial class QuestionCues
 
     private static readonly char[] PartSeparators = ['，', ',', '；', '：', '—'];
 
-    [GeneratedRegex(@"什么|啥|咩|乜|哪|谁|边个|边度|怎|点样|如何|几|多少|\b(?:what|which|who|how|where|when|why)\b", RegexOptions.IgnoreCase)]
+    // After a negation a question word is indefinite and asks nothing: "冇乜增加" (hardly grew), "没什么用", but "有没有什么".
+    [GeneratedRegex(@"(?<!(?<!有)(?:冇|没有?|无))(?:什么|啥|咩|乜|哪|谁|边个|边度|怎|点样|如何|几|多少)|\b(?:what|which|who|how|where|when|why)\b", RegexOptions.IgnoreCase)]
     private static partial Regex QuestionWord();
 
-    /// <summary>A question word that asks without naming an answer type ("他平时用GPT做什么？").</summary>
+    /// <summary>A question word that asks without naming an answer type ("他平时用GPT做什么？"); not one after a negation ("冇乜增加").</summary>
     public static bool HasQuestionWord(string part) => QuestionWord().IsMatch(part);
 
     public static AnswerType AnswerTypeOf(IEnumerable<string> kinds)

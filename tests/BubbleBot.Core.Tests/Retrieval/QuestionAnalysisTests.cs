@@ -18,6 +18,8 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("wait so did altman admit it's a bubble or nah", AnswerType.YesNo)]
     [InlineData("xAI嗰個叢集有幾張GPU？", AnswerType.Amount)]
     [InlineData("點解能力飆升,但實際使用率原地踏步?", AnswerType.Reason)]
+    [InlineData("點解模型愈嚟愈勁,但係用嘅人冇乜增加?", AnswerType.Reason)]
+    [InlineData("为什么模型越来越强，用的人却没什么增加？", AnswerType.Reason)]
     [InlineData("佢預測OpenAI幾耐之內會燒晒啲錢?", AnswerType.Duration)]
     [InlineData("嗰個數據中心係邊年起好嘅?", AnswerType.Time)]
     [InlineData("星际之门啥时候建好？", AnswerType.Time)]
