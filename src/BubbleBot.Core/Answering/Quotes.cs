@@ -22,7 +22,7 @@ public static partial class Quotes
     /// <summary>The sentences quoted from one passage (all turns together) stay within this many characters.</summary>
     public const int MaxPassageQuoteLength = 420;
 
-    /// <summary>The sentence after the best one is added while both together stay this short.</summary>
+    /// <summary>The sentences after the best one in its paragraph are added while the quote from it stays this short.</summary>
     private const int ContextQuoteLength = 200;
 
     [GeneratedRegex(@"^\W*(?:所以|因此|因而|于是|於是|那么|那麼|这就意味着|這就意味著|这意味着|這意味著|也就是说|也就是說|可见|可見|结果|結果|so\b|therefore|that's why|this means)", RegexOptions.IgnoreCase)]
@@ -137,13 +137,15 @@ public static partial class Quotes
         }
 
         var after = sentences.Skip(last + 1).Concat(following.Take(RelevanceJudge.ReplyTurns).SelectMany(c => SentencesOf(article, c))).ToList();
-        var lastText = Text(sentences[last]);
-        if (!WantsMore(question, lastText) && after.Count > 0
-            && (SameParagraph(body, sentences[last], after[0]) || Sentences.IsQuestion(Text(after[0])) && after[0].Speaker == chunk.Speaker)
+        var tail = sentences[last];
+        var lastText = Text(tail);
+        while (!WantsMore(question, lastText) && after.Count > 0
+            && (SameParagraph(body, tail, after[0]) || Sentences.IsQuestion(Text(after[0])) && after[0].Speaker == chunk.Speaker)
             && after[0].End - sentences[best].Start <= ContextQuoteLength)
         {
-            // The sentence after the best one often carries the substance (the figure, the verdict); a question opening
-            // the speaker's next paragraph is one they ask and answer ("那么哪些领域回报会高一些呢？就是……").
+            // The sentences after the best one often carry the substance (the figure, the verdict, what the scene it
+            // sets came to); a question opening the speaker's next paragraph is one they ask and answer ("那么哪些领域
+            // 回报会高一些呢？就是……").
             TakeNext();
         }
 
@@ -237,8 +239,9 @@ public static partial class Quotes
 
         void TakeNext()
         {
-            Append(after[0]);
-            lastText = Text(after[0]);
+            tail = after[0];
+            Append(tail);
+            lastText = Text(tail);
             after.RemoveAt(0);
         }
     }

@@ -38,6 +38,17 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
         AssertOneQuoteHas(await core.AskAsync(question), "虚拟情人");
     }
 
+    [Theory]
+    [InlineData("用户现在说换就换，作者为什么觉得以后不会这样？", "离婚")]
+    [InlineData("Bret Taylor 拎邊幾間公司嚟比較？", "Buy.com")]
+    [InlineData("主持人点样反驳话人脑同AI差唔多嘅观众？", "模式匹配器")]
+    public async Task The_paragraph_is_read_on_past_the_sentence_that_matches_while_the_quote_stays_short(string question, string answerWord)
+    {
+        // The sentence matching the question sets the scene (the model that knows you, Taylor's analogy, what the
+        // brain can do); what it comes to is two or three sentences further on in the same paragraph.
+        AssertOneQuoteHas(await core.AskAsync(question), answerWord);
+    }
+
     [Fact]
     public async Task A_sentence_pointing_at_the_one_before_in_its_paragraph_is_quoted_with_it()
     {
