@@ -60,14 +60,24 @@ public static partial class Quotes
             return [];
         }
 
-        var scores = sentences.Select(s => AnswerScore(question, Text(s))).ToList();
+        var scores = AnswerScores(question, body, sentences);
         var best = scores.IndexOf(scores.Max());
         var picked = new List<QuoteSpan> { sentences[best] };
         var length = Length(sentences[best]);
 
+        // A reply scored with the question it answers is quoted with it: "“我們是否正處于……階段?”他……說道。他接著給出
+        // 自己的答案:“我認為是的。”"
+        if (AskedBefore(body, sentences, best) is { } asked)
+        {
+            for (var earlier = best - 1; earlier >= asked && length + Length(sentences[earlier]) <= MaxPassageQuoteLength; earlier--)
+            {
+                Prepend(sentences[earlier]);
+            }
+        }
+
         // "他说：…" names nobody, "到那时……" says when by the sentence before, and "呢個落差……" points at it: take that
         // sentence too.
-        if (best > 0 && (RefersBack(Text(sentences[best])) || PointsBack(Text(sentences[best]))) && SameParagraph(body, sentences[best - 1], sentences[best])
+        else if (best > 0 && (RefersBack(Text(sentences[best])) || PointsBack(Text(sentences[best]))) && SameParagraph(body, sentences[best - 1], sentences[best])
             && length + Length(sentences[best - 1]) <= MaxPassageQuoteLength)
         {
             Prepend(sentences[best - 1]);
@@ -288,6 +298,51 @@ public static partial class Quotes
         !Sentences.IsQuestion(text)
         && (!AnswerShapes.IsRequired(question.AnswerType) || AnswerShapes.HasRequired(text, question.AnswerType))
         && (!question.AnswerType.HasFlag(AnswerType.YesNo) || AnswerShapes.Fits(text, AnswerType.YesNo));
+
+    /// <summary>Sentences of a paragraph before a reply that may still be the question it answers ("“……?”他说道。").</summary>
+    private const int ReplyDistance = 2;
+
+    /// <summary>
+    /// How well each sentence answers. A sentence replying to a question asked just before it in its paragraph is also
+    /// scored together with that question, which says what the reply is about ("我認為是的。" answers whether investors
+    /// are too excited about AI).
+    /// </summary>
+    public static List<double> AnswerScores(QuestionAnalysis question, string body, IReadOnlyList<QuoteSpan> sentences)
+    {
+        var scores = new List<double>(sentences.Count);
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            var text = body[sentences[i].Start..sentences[i].End];
+            var score = AnswerScore(question, text);
+            if (AskedBefore(body, sentences, i) is { } asked)
+            {
+                score = Math.Max(score, AnswerScore(question, body[sentences[asked].Start..sentences[i].End]));
+            }
+
+            scores.Add(score);
+        }
+
+        return scores;
+    }
+
+    /// <summary>The index of the question that sentence <paramref name="reply"/> answers, when one is asked just before it in its paragraph.</summary>
+    private static int? AskedBefore(string body, IReadOnlyList<QuoteSpan> sentences, int reply)
+    {
+        if (Sentences.IsQuestion(body[sentences[reply].Start..sentences[reply].End]))
+        {
+            return null;
+        }
+
+        for (var earlier = reply - 1; earlier >= Math.Max(0, reply - ReplyDistance) && SameParagraph(body, sentences[earlier], sentences[earlier + 1]); earlier--)
+        {
+            if (Sentences.IsQuestion(body[sentences[earlier].Start..sentences[earlier].End]))
+            {
+                return earlier;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>How well a sentence answers: coverage of the question, the answer type it wants, minus echoing the question.</summary>
     public static double AnswerScore(QuestionAnalysis question, string sentence)

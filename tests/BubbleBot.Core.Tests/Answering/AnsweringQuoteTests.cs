@@ -339,6 +339,15 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
         Assert.Contains(answer.Citations, c => c.Quote.Contains("我認為是的", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("did altman say yes when he asked if investors are too excited about AI?")]
+    [InlineData("Altman 喺媒體晚宴問投資者係咪太興奮，佢自己點答？")]
+    public async Task A_reply_is_scored_and_quoted_with_the_question_it_answers(string question)
+    {
+        // "我認為是的。" shares no word with the question; the question Altman asked two sentences before it does.
+        AssertOneQuoteHas(await core.AskAsync(question), "過于興奮", "我認為是的");
+    }
+
     [Fact]
     public async Task A_why_question_answered_by_a_conclusion_gets_the_reasons_before_it()
     {
