@@ -82,9 +82,12 @@ public static partial class Quotes
         {
             Prepend(sentences[best - 1]);
         }
-        else if (best > 0 && PointsBack(Text(sentences[best])) && !SameParagraph(body, sentences[best - 1], sentences[best]))
+        else if (best > 0 && (PointsBack(Text(sentences[best])) && !SameParagraph(body, sentences[best - 1], sentences[best])
+            || TurnsThePoint(Text(sentences[best])) && SameParagraph(body, sentences[best - 1], sentences[best])))
         {
-            // "呢个良性循环好清晰。" opens a paragraph by pointing at the one before ("更多算力带来更好嘅模型。……"): quote that too.
+            // "呢个良性循环好清晰。" opens a paragraph by pointing at the one before ("更多算力带来更好嘅模型。……"), and
+            // "但是Deepseek就相当于把它划分成不同领域……" turns against what its own paragraph said ("它用的是一种叫MoE的稀疏
+            // 架构。原来其他的模型是整个大脑一块运行……"): quote that paragraph up to it while the quote stays short.
             for (var earlier = best - 1; earlier >= 0 && length + Length(sentences[earlier]) <= ContextQuoteLength; earlier--)
             {
                 Prepend(sentences[earlier]);

@@ -50,6 +50,14 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_sentence_turning_against_its_paragraph_is_quoted_with_what_it_turns_against()
+    {
+        // "但是Deepseek就相当于把它划分成不同领域……所以……训练成本会大大降低" answers; what it is (MoE) and what it differs
+        // from are the sentences before it.
+        AssertOneQuoteHas(await core.AskAsync("deepseek 点样做到训练成本咁低？"), "MoE", "训练成本会大大降低");
+    }
+
+    [Fact]
     public async Task A_sentence_pointing_at_the_one_before_in_its_paragraph_is_quoted_with_it()
     {
         // "呢個落差正正就係泡沫形成嘅地方。" says where only with the sentence that names the gap.
