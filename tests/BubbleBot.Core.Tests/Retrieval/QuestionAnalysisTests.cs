@@ -103,6 +103,13 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     }
 
     [Fact]
+    public void At_once_says_when_someone_replied_not_what_about()
+    {
+        // "一上来" (at once) as content drew the answer to a king who "一上来就称王" instead of 索隆's reply.
+        Assert.DoesNotContain(core.Analyzer.Analyze("陆飞说自己整天用GPT，索隆一上来是怎么损他的？").Plan.Units, u => u.Label.Contains("上来", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_question_with_nothing_specific_asks_about_the_sentence_before_it()
     {
         var analysis = core.Analyzer.Analyze("Someone said Amazon's AI spending is way out of line with its AI revenue. So what was it?");
