@@ -279,9 +279,13 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
             .Select(s => s.Speaker)
             .ToList();
         var replier = named.Count > 1 && named[0] == chunk.Speaker ? named[1] : named.FirstOrDefault();
+        var asksForAReply = question.AnswerType.HasFlag(AnswerType.Reply);
 
-        // "Who pushed back?" names nobody: the reply is the next turn by someone else.
-        return replier ?? (question.AnswerType.HasFlag(AnswerType.Reply) ? Following(chunk).FirstOrDefault(c => c.Speaker != chunk.Speaker)?.Speaker : null);
+        // "Who pushed back?" names nobody, and "Roney said brains and AI aren't that different, who pushed back?" names
+        // only the speaker of the passage: the reply is the next turn by someone else.
+        return replier is not null && !(asksForAReply && replier == chunk.Speaker) ? replier
+            : asksForAReply ? Following(chunk).FirstOrDefault(c => c.Speaker != chunk.Speaker)?.Speaker
+            : null;
     }
 
     /// <summary>Where the question last names <paramref name="speaker"/> (typos corrected), or -1.</summary>

@@ -58,6 +58,13 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task Who_pushed_back_on_the_named_speaker_is_answered_by_the_next_speakers_turn()
+    {
+        // The question names only Roney, whose turn is the passage: the push-back asked for is someone else's turn.
+        AssertOneQuoteHas(await core.AskAsync("Roney 话人脑同AI分别唔大，边个反驳佢？"), "这个我不是很认同");
+    }
+
+    [Fact]
     public async Task A_sentence_pointing_at_the_one_before_in_its_paragraph_is_quoted_with_it()
     {
         // "呢個落差正正就係泡沫形成嘅地方。" says where only with the sentence that names the gap.
