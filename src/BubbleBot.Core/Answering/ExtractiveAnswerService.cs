@@ -283,9 +283,12 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
 
         // "Who pushed back?" names nobody, and "Roney said brains and AI aren't that different, who pushed back?" names
         // only the speaker of the passage: the reply is the next turn by someone else.
-        return replier is not null && !(asksForAReply && replier == chunk.Speaker) ? replier
-            : asksForAReply ? Following(chunk).FirstOrDefault(c => c.Speaker != chunk.Speaker)?.Speaker
-            : null;
+        if (replier is not null && !(asksForAReply && replier == chunk.Speaker))
+        {
+            return replier;
+        }
+
+        return asksForAReply ? Following(chunk).FirstOrDefault(c => c.Speaker != chunk.Speaker)?.Speaker : null;
     }
 
     /// <summary>Where the question last names <paramref name="speaker"/> (typos corrected), or -1.</summary>
