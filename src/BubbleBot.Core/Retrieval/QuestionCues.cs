@@ -13,11 +13,15 @@ public sealed partial class QuestionCues
 {
     private readonly List<(string Cue, string Kind)> _cues;
     private readonly HashSet<string> _answerTypeCues;
+    private readonly List<string> _askingPhrases;
+    private readonly List<string> _laterDayCues;
 
     public QuestionCues(IEnumerable<(string Cue, string Kind)> cues)
     {
         _cues = [.. cues.Select(c => (ScriptFolder.Fold(c.Cue).ToLowerInvariant(), c.Kind)).OrderByDescending(c => c.Item1.Length)];
         _answerTypeCues = _cues.Where(c => c.Kind is not ("sides" or "injection" or "followup" or "summary" or "view" or "author" or "opening" or "ending" or "current")).Select(c => c.Cue).ToHashSet(StringComparer.Ordinal);
+        _askingPhrases = [.. _cues.Where(c => c.Kind is "amount" or "duration" or "time" or "reason" && c.Cue.Contains(' ') && c.Cue.Split(' ')[0] is "how" or "what" or "which").Select(c => c.Cue)];
+        _laterDayCues = [.. _cues.Where(c => c.Kind == "current").Select(c => c.Cue)];
     }
 
     public static QuestionCues Load(string path)
@@ -64,22 +68,15 @@ public sealed partial class QuestionCues
     /// come") occur in <paramref name="folded"/>: "long", "year" and "come" ask for a kind of answer, they are not the
     /// topic. "which company" names what is asked of, and "valued at" is the topic itself.
     /// </summary>
-    public IEnumerable<(int Start, int End)> AskingPhrases(string folded)
-    {
-        var cues = _cues.Where(c => c.Kind is "amount" or "duration" or "time" or "reason" && c.Cue.Contains(' ') && c.Cue.Split(' ')[0] is "how" or "what" or "which");
-        return cues.SelectMany(c => WordOccurrences(folded, c.Cue));
-    }
+    public IEnumerable<(int Start, int End)> AskingPhrases(string folded) => _askingPhrases.SelectMany(cue => WordOccurrences(folded, cue));
 
     /// <summary>
     /// True when <paramref name="folded"/> asks about a day after the articles were written ("英伟达今天收市价", "will it
     /// go up tomorrow?"). "今天的", "today's" name the present era ("今天的AI热潮") and do not count.
     /// </summary>
-    public bool AsksAboutALaterDay(string folded)
-    {
-        return _cues.Where(c => c.Kind == "current")
-            .SelectMany(c => WordOccurrences(folded, c.Cue))
+    public bool AsksAboutALaterDay(string folded) =>
+        _laterDayCues.SelectMany(cue => WordOccurrences(folded, cue))
             .Any(o => !(folded.AsSpan(o.End).StartsWith("的") || folded.AsSpan(o.End).StartsWith("'s") || folded.AsSpan(o.End).StartsWith("’s")));
-    }
 
     /// <summary>Where <paramref name="cue"/> occurs in <paramref name="folded"/>: anywhere if Chinese, as whole words if English.</summary>
     private static IEnumerable<(int Start, int End)> WordOccurrences(string folded, string cue)
