@@ -110,6 +110,56 @@ public sealed class FloodAndShutdownTests
     }
 
     /// <summary>
+    /// Shutdown waits for the gateway to answer its close frame instead of dropping the connection at once: a dropped
+    /// connection can reach the gateway before the close frame does, and Discord then sees a lost connection, not a
+    /// 1000 (the bot would show online until the session times out).
+    /// </summary>
+    [Fact]
+    public async Task Shutdown_waits_for_a_slow_gateway_to_answer_the_close_frame()
+    {
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bot = await BotHarness.StartAsync();
+        try
+        {
+            var connection = await bot.ReadyAsync();
+            connection.HoldCloseAnswer = answer.Task;
+
+            var stopping = bot.Host.StopAsync();
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, await connection.Closed.WaitAsync(FakeDiscord.Timeout));
+            await bot.Time.WaitForTimerAsync(Gateway.DiscordGatewayService.CloseAnswerTimeout);
+
+            answer.SetResult();
+            await stopping.WaitAsync(FakeDiscord.Timeout);
+            Assert.True(connection.CloseAnswered);
+        }
+        finally
+        {
+            await bot.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Shutdown_drops_the_connection_when_the_gateway_never_answers_the_close_frame()
+    {
+        var bot = await BotHarness.StartAsync();
+        try
+        {
+            var connection = await bot.ReadyAsync();
+            connection.HoldCloseAnswer = new TaskCompletionSource().Task;
+
+            var stopping = bot.Host.StopAsync();
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, await connection.Closed.WaitAsync(FakeDiscord.Timeout));
+            await bot.Time.AdvanceWhenWaitingAsync(Gateway.DiscordGatewayService.CloseAnswerTimeout);
+            await stopping.WaitAsync(FakeDiscord.Timeout);
+            Assert.False(connection.CloseAnswered);
+        }
+        finally
+        {
+            await bot.DisposeAsync();
+        }
+    }
+
+    /// <summary>
     /// The race behind a flaky shutdown: the deferral of an /ask is on the wire when shutdown begins. Discord has shown
     /// "thinking…" (its 204 merely arrives late), so the answer must still be resolved, here by the apology edit.
     /// </summary>

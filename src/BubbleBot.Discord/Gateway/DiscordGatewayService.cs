@@ -38,6 +38,9 @@ internal sealed class DiscordGatewayService(
     public static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(45);
 
+    /// <summary>How long shutdown waits for the gateway to answer our close frame before dropping the connection.</summary>
+    public static readonly TimeSpan CloseAnswerTimeout = TimeSpan.FromSeconds(4);
+
     private readonly GatewaySession _session = new();
     private readonly ReconnectPolicy _policy = new(jitter, time);
     private GatewayHeartbeat? _heartbeatLoop;
@@ -307,21 +310,31 @@ internal sealed class DiscordGatewayService(
         }
         finally
         {
-            await shutdownClose;
+            // Cancelling first ends the shutdown close's wait for an answer that has arrived (or never will).
             await connection.CancelAsync();
+            await shutdownClose;
             await heartbeat;
         }
     }
 
-    /// <summary>Shutting down: close with 1000 (the session ends and the bot shows offline at once), then let the receive loop end.</summary>
-    private static async Task CloseForShutdownAsync(GatewaySocket socket, CancellationTokenSource connection)
+    /// <summary>
+    /// Shutting down: close with 1000 (the session ends and the bot shows offline at once). The receive loop ends when
+    /// the gateway answers the close frame; cancelling at once would abort the TCP connection, and a reset can overtake
+    /// the close frame on its way, so the gateway is given a bounded wait to answer first.
+    /// </summary>
+    private async Task CloseForShutdownAsync(GatewaySocket socket, CancellationTokenSource connection)
     {
-        await socket.CloseAsync((int)WebSocketCloseStatus.NormalClosure, "shutting down");
         try
         {
+            if (await socket.CloseAsync((int)WebSocketCloseStatus.NormalClosure, "shutting down"))
+            {
+                // Ended early (the connection is cancelled) once the receive loop has seen the answer.
+                await Task.Delay(CloseAnswerTimeout, time, connection.Token);
+            }
+
             await connection.CancelAsync();
         }
-        catch (ObjectDisposedException)
+        catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
         {
         }
     }

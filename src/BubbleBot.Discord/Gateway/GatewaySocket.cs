@@ -70,9 +70,9 @@ internal sealed class GatewaySocket(TimeProvider time, ILogger logger) : IDispos
 
     /// <summary>
     /// Sends a close frame without waiting for the answer (a zombie connection never answers), bounded in time.
-    /// Any code but 1000/1001 keeps the session resumable.
+    /// Any code but 1000/1001 keeps the session resumable. True when the close frame went out.
     /// </summary>
-    public async Task CloseAsync(int code, string reason)
+    public async Task<bool> CloseAsync(int code, string reason)
     {
         using var timeout = new CancellationTokenSource(CloseTimeout, time);
         try
@@ -83,6 +83,7 @@ internal sealed class GatewaySocket(TimeProvider time, ILogger logger) : IDispos
                 if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
                     await _socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, timeout.Token);
+                    return true;
                 }
             }
             finally
@@ -94,6 +95,8 @@ internal sealed class GatewaySocket(TimeProvider time, ILogger logger) : IDispos
         {
             // The connection is being dropped anyway.
         }
+
+        return false;
     }
 
     public void Dispose()

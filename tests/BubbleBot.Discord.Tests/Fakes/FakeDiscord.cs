@@ -233,6 +233,12 @@ public sealed class FakeGatewayConnection(WebSocket socket, string path)
     /// <summary>The close code the adapter sent (null when the connection just dropped).</summary>
     public Task<WebSocketCloseStatus?> Closed => _closed.Task;
 
+    /// <summary>Awaited before the fake answers the adapter's close frame, as a slow gateway would.</summary>
+    public Task HoldCloseAnswer { get; set; } = Task.CompletedTask;
+
+    /// <summary>True once the fake answered the adapter's close frame and the closing handshake completed.</summary>
+    public bool CloseAnswered { get; private set; }
+
     public async Task SendAsync(object payload)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(payload);
@@ -324,7 +330,9 @@ public sealed class FakeGatewayConnection(WebSocket socket, string path)
                         _closed.TrySetResult(result.CloseStatus);
                         if (socket.State == WebSocketState.CloseReceived)
                         {
+                            await HoldCloseAnswer;
                             await socket.CloseOutputAsync(result.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                            CloseAnswered = socket.State == WebSocketState.Closed;
                         }
 
                         return;
