@@ -12,7 +12,7 @@ public static partial class AnswerShapes
     [GeneratedRegex(@"(?:19|20)\d\d|\d{3,4}\s*年|公元前|\d{1,2}\s*月|[一二三四五六七八九十]+月|[去今明前]年|[\d一二两兩三四五六七八九十几幾数數]+\s*(?:年前|年后|年後|年内|年內|个月|個月|年代|世纪|世紀)|\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b")]
     private static partial Regex TimeExpression();
 
-    [GeneratedRegex(@"(?<!\d)\d{1,3}(?:\.\d+)?\s*(?:个月|個月|年|天|周|星期|礼拜|禮拜|小时|小時)|[一二两兩三四五六七八九十几幾数數半]+\s*(?:个月|個月|年|天|周|星期|礼拜|禮拜|小时|小時)|\b\d+\s*(?:months?|years?|days?|weeks?|hours?)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?<!\d)\d{1,3}(?:\.\d+)?\s*[个個]?(?:个月|個月|年|天|周|星期|礼拜|禮拜|小时|小時)|[一二两兩三四五六七八九十几幾数數半]+\s*[个個]?(?:个月|個月|年|天|周|星期|礼拜|禮拜|小时|小時)|\b\d+\s*(?:months?|years?|days?|weeks?|hours?)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Span();
 
     [GeneratedRegex(@"因为|由于|所以|因此|原因|导致|是因|在于|为了|否则|除非|意味着|because|since|so that|therefore|due to|reason")]

@@ -102,7 +102,12 @@ public sealed record QuestionAnalysis(
     /// True when the question names an article and asks for little beyond its gist: nothing else, or a summary with no
     /// specific subject of its own ("那个直播想讲什么？", not "直播里那个观众用麻将比喻想讲AI有什么限制？").
     /// </summary>
-    public bool AsksForGist => NamedArticleIds.Count > 0
+    public bool AsksForGist => AsksOnlyAboutTheArticle && Part == ArticlePart.Anywhere;
+
+    /// <summary>The same about the opening or the ending ("帖子最后讲咩？"): answered from there, not from the article's claims.</summary>
+    public bool AsksForGistOfAPart => AsksOnlyAboutTheArticle && Part != ArticlePart.Anywhere;
+
+    private bool AsksOnlyAboutTheArticle => NamedArticleIds.Count > 0
         && (Plan.Units.All(u => u.IsAlias) || AnswerType.HasFlag(AnswerType.Summary) && !Plan.Units.Any(u => u.IsSpecific && !u.IsAlias));
 
     /// <summary>Weighted share (0–1) of the question's content that <paramref name="text"/> contains.</summary>

@@ -115,6 +115,9 @@ public sealed partial class QuestionAnalyzer
     [GeneratedRegex(@"^\d+(?:\.\d+)?(?:[kmbtx%]|bn)$", RegexOptions.IgnoreCase)]
     private static partial Regex Figure();
 
+    [GeneratedRegex(@"^\d+(?:st|nd|rd|th)$", RegexOptions.IgnoreCase)]
+    private static partial Regex Ordinal();
+
     [GeneratedRegex(@"^(?:19|20)\d\d$")]
     private static partial Regex Year();
 
@@ -182,7 +185,18 @@ public sealed partial class QuestionAnalyzer
         var folded = WithSpeakersNamed(CorrectHanTypos(Normalize(question)));
         var masked = folded.ToCharArray();
         var namedBy = new List<string>();
-        var named = FindNamedArticles(folded, masked, namedBy);
+        var nameEnds = new List<int>();
+        var named = FindNamedArticles(folded, masked, namedBy, nameEnds);
+        var endingNamed = false;
+        foreach (var end in nameEnds)
+        {
+            if (EndingAfter(folded, end) is var at and >= 0)
+            {
+                Array.Fill(masked, ' ', at, 2);
+                endingNamed = true;
+            }
+        }
+
         var text = new string(masked);
         var clauses = Clause().Matches(text).Where(c => c.Value.Any(char.IsLetterOrDigit)).ToList();
         var focus = FocusClauses(clauses);
@@ -238,10 +252,26 @@ public sealed partial class QuestionAnalyzer
             AsksAboutALaterDay = asking.Any(_cues.AsksAboutALaterDay),
             AsksAboutItsAuthor = namedBy.Count > 0 && namedBy.All(_unmentionedAuthors.Contains) && !kinds.Overlaps(ViewKinds),
             Part = named.Count == 0 ? ArticlePart.Anywhere
-                : kinds.Contains("ending") ? ArticlePart.Ending
+                : kinds.Contains("ending") || endingNamed ? ArticlePart.Ending
                 : kinds.Contains("opening") ? ArticlePart.Opening
                 : ArticlePart.Anywhere,
         };
+    }
+
+    /// <summary>
+    /// "最后" alone more often means "in the end" ("最后会怎样"); right after the article's name ("帖子最后", "那篇文章的最后")
+    /// it is the article's end.
+    /// </summary>
+    /// <returns>Where that "最后" is, or -1.</returns>
+    private static int EndingAfter(string folded, int end)
+    {
+        var at = end;
+        while (at < folded.Length && at - end < 6 && "的里面入度中嘅那这嗰呢个篇帖子文章贴 ".Contains(folded[at]))
+        {
+            at++;
+        }
+
+        return folded.AsSpan(at).StartsWith("最后", StringComparison.Ordinal) && !folded.AsSpan(at).StartsWith("最后会", StringComparison.Ordinal) ? at : -1;
     }
 
     /// <summary>Cue kinds that ask what someone said, thinks or argued rather than about the person.</summary>
@@ -370,7 +400,8 @@ public sealed partial class QuestionAnalyzer
 
     /// <summary>Finds the articles a question names by an alias and masks the alias, so it does not count as content.</summary>
     /// <param name="namedBy">The aliases found, in the question's order.</param>
-    private List<string> FindNamedArticles(string folded, char[] masked, List<string> namedBy)
+    /// <param name="nameEnds">Where each alias found ends.</param>
+    private List<string> FindNamedArticles(string folded, char[] masked, List<string> namedBy, List<int> nameEnds)
     {
         var named = new List<string>();
         foreach (var (alias, articleId) in _aliases)
@@ -390,6 +421,7 @@ public sealed partial class QuestionAnalyzer
 
                 Array.Fill(masked, ' ', at, alias.Length);
                 namedBy.Add(alias);
+                nameEnds.Add(at + alias.Length);
                 if (!named.Contains(articleId))
                 {
                     named.Add(articleId);
@@ -787,9 +819,11 @@ public sealed partial class QuestionAnalyzer
         private bool IsLatinName(string word, int at, IReadOnlyList<string> renderings)
         {
             var sentenceStart = at == 0 || original[..at].TrimEnd() is var before && (before.Length == 0 || before[^1] is '.' or '?' or '!' or '。' or '？' or '！');
-            if (Figure().IsMatch(word) || word.All(char.IsAsciiDigit) && !Year().IsMatch(word))
+            if (Figure().IsMatch(word) || Ordinal().IsMatch(word) || word.All(char.IsAsciiDigit) && !Year().IsMatch(word))
             {
-                return false; // "500B", "4T", "15x", "100": an amount, not a name. A year ("2033") names a time the articles may date.
+                // "500B", "4T", "15x", "100": an amount, and "2nd" a rank, not a name. A year ("2033") names a time the
+                // articles may date.
+                return false;
             }
 
             // "per DAY" shouts an everyday word; "NVDA" (no rendering), "GPU" (in the articles) and "NVIDIA" (rendered by a

@@ -50,4 +50,13 @@ public sealed class AnswerShapesTests
     {
         Assert.False(AnswerShapes.HasRequired(text, AnswerType.Time));
     }
+
+    [Theory]
+    [InlineData("喺過去三個禮拜,每週活躍用戶增長咗 32%")]
+    [InlineData("我们花了两个星期才搞定")]
+    [InlineData("OpenAI 在 18 个月内就会耗尽资金")]
+    public void A_counted_span_of_time_is_a_duration_also_with_a_measure_word(string text)
+    {
+        Assert.True(AnswerShapes.HasRequired(text, AnswerType.Duration));
+    }
 }

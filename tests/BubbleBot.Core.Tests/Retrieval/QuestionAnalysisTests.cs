@@ -28,6 +28,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("how many months does openai have before the cash is gone?", AnswerType.Duration)]
     [InlineData("how long before openai runs out of cash?", AnswerType.Duration)]
     [InlineData("OpenAI 仲可以撐幾個月？", AnswerType.Duration)]
+    [InlineData("周活涨了那么多，是多长时间内涨的？", AnswerType.Duration)]
     [InlineData("How much did Anthropic raise, and at what valuation?", AnswerType.Amount)]
     [InlineData("OpenAI 融咗幾多錢，仲有邊間公司排第二？", AnswerType.Amount | AnswerType.Person)]
     [InlineData("篇 blog 舉咗邊幾個用落好麻煩嘅範疇？", AnswerType.List)]
@@ -277,6 +278,8 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [Theory]
     [InlineData("Tony Lee 篇 blog 最尾讲咗咩？", ArticlePart.Ending)]
     [InlineData("what does the livestream talk about at the beginning?", ArticlePart.Opening)]
+    [InlineData("论坛那个帖子最后拿什么打比方？", ArticlePart.Ending)]
+    [InlineData("纽时那篇第一段说华尔街担心什么？", ArticlePart.Opening)]
     public async Task A_question_about_the_opening_or_the_ending_of_a_named_article_is_answered_from_there(string question, ArticlePart part)
     {
         var result = await core.Retriever.RetrieveAsync(new RetrievalRequest(question), 10, CancellationToken.None);
@@ -292,6 +295,8 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     public void Where_in_an_article_is_asked_only_of_a_named_article()
     {
         Assert.Equal(ArticlePart.Anywhere, core.Analyzer.Analyze("那份研究的结尾怎么说？").Part);
+        // "最后" away from the article's name is "in the end".
+        Assert.Equal(ArticlePart.Anywhere, core.Analyzer.Analyze("论坛那个帖子说AI公司最后会怎样？").Part);
     }
 
     [Fact]
@@ -405,6 +410,7 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("有冇人俾人呃咗錢？", "俾人")]
     [InlineData("Meta准备砸多少钱建机房？", "钱建")]
     [InlineData("我听说是300，到底多少？", "300")]
+    [InlineData("whos got the 2nd biggest private raise ever?", "2nd")]
     public void A_common_word_a_figure_or_a_particle_pair_is_not_an_absent_name(string question, string notAName)
     {
         var analysis = core.Analyzer.Analyze(question);
