@@ -86,7 +86,7 @@ public sealed class ExtractiveAnswerService(IRetriever retriever, IArticleCatalo
         }
 
         var sentences = Quotes.SentencesOf(article, chunk);
-        var best = Quotes.AnswerScores(question, article.Body, sentences).DefaultIfEmpty(0).Max();
+        var best = Quotes.AnswerScores(question, article.Body, sentences, chunk.Heading).DefaultIfEmpty(0).Max();
 
         // A speaker's name is an alias (a filter, not content), yet "索隆怎么说？" is answered by 索隆's turns.
         if (chunk.Speaker is { } speaker && WhereNamed(question, speaker) >= 0)

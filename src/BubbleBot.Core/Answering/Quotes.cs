@@ -60,7 +60,7 @@ public static partial class Quotes
             return [];
         }
 
-        var scores = AnswerScores(question, body, sentences);
+        var scores = AnswerScores(question, body, sentences, chunk.Heading);
         var best = scores.IndexOf(scores.Max());
         var picked = new List<QuoteSpan> { sentences[best] };
         var length = Length(sentences[best]);
@@ -302,6 +302,9 @@ public static partial class Quotes
         && (!AnswerShapes.IsRequired(question.AnswerType) || AnswerShapes.HasRequired(text, question.AnswerType))
         && (!question.AnswerType.HasFlag(AnswerType.YesNo) || AnswerShapes.Fits(text, AnswerType.YesNo));
 
+    /// <summary>How much of what only the heading covers a sentence under it is credited with.</summary>
+    private const double HeadingShare = 1.0;
+
     /// <summary>Sentences of a paragraph before a reply that may still be the question it answers ("“……?”他说道。").</summary>
     private const int ReplyDistance = 2;
 
@@ -310,13 +313,25 @@ public static partial class Quotes
     /// scored together with that question, which says what the reply is about ("我認為是的。" answers whether investors
     /// are too excited about AI).
     /// </summary>
-    public static List<double> AnswerScores(QuestionAnalysis question, string body, IReadOnlyList<QuoteSpan> sentences)
+    /// <param name="heading">The heading the sentences stand under: what they are about when they do not say it
+    /// ("更多算力帶來更好嘅模型。" under "AI 行業開始似足 Amazon 嘅飛輪效應" is the flywheel).</param>
+    public static List<double> AnswerScores(QuestionAnalysis question, string body, IReadOnlyList<QuoteSpan> sentences, string? heading = null)
     {
         var scores = new List<double>(sentences.Count);
+        // Only what the question asks specifically: a heading such as "誰認為這是泡沫?" would otherwise lend the whole
+        // debate's words ("泡沫") to every sentence under it.
+        var specific = question.Plan.Units.Where(u => u.IsSpecific).SelectMany(u => u.Alternatives).SelectMany(a => a.Terms).ToHashSet(StringComparer.Ordinal);
+        var headingTerms = heading is null ? null : question.Plan.TermsOf(heading).Where(specific.Contains).ToList();
         for (var i = 0; i < sentences.Count; i++)
         {
             var text = body[sentences[i].Start..sentences[i].End];
             var score = AnswerScore(question, text);
+            if (headingTerms is { Count: > 0 })
+            {
+                var terms = question.Plan.TermsOf(text);
+                score += HeadingShare * (question.Plan.Coverage(new HashSet<string>([.. terms, .. headingTerms], StringComparer.Ordinal), focusOnly: true) - question.Plan.Coverage(terms, focusOnly: true));
+            }
+
             if (AskedBefore(body, sentences, i) is { } asked)
             {
                 score = Math.Max(score, AnswerScore(question, body[sentences[asked].Start..sentences[i].End]));

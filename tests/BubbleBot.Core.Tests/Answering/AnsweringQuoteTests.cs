@@ -50,6 +50,13 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_passage_under_a_heading_is_about_what_the_heading_names()
+    {
+        // "更多算力帶來更好嘅模型。……" never says "flywheel" or "Amazon": its heading does.
+        AssertOneQuoteHas(await core.AskAsync("how does the amazon-style flywheel loop go?"), "更多算力帶來更好嘅模型");
+    }
+
+    [Fact]
     public async Task A_sentence_turning_against_its_paragraph_is_quoted_with_what_it_turns_against()
     {
         // "但是Deepseek就相当于把它划分成不同领域……所以……训练成本会大大降低" answers; what it is (MoE) and what it differs
