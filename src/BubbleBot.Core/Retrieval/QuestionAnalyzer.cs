@@ -237,10 +237,10 @@ public sealed partial class QuestionAnalyzer
         }
 
         // "他说是50亿美元。我觉得不止，到底是多少？": a figure in a question that asks for one is the asker's guess, which
-        // the answer need not repeat.
+        // the answer need not repeat. A year ("2028年会烧几多") dates what is asked and stays.
         if (answerType.HasFlag(AnswerType.Amount))
         {
-            plan = plan with { Units = [.. plan.Units.Select(u => Figure().IsMatch(u.Label) || u.Label.All(char.IsAsciiDigit) ? u with { Weight = Math.Min(u.Weight, AbsentWordWeight) } : u)] };
+            plan = plan with { Units = [.. plan.Units.Select(u => Figure().IsMatch(u.Label) || u.Label.All(char.IsAsciiDigit) && !Year().IsMatch(u.Label) ? u with { Weight = Math.Min(u.Weight, AbsentWordWeight) } : u)] };
         }
 
         var absent = plan.Units.Where(u => u.IsName && !u.InCorpus && u.InFocus).Select(u => u.Label).Distinct().ToList();

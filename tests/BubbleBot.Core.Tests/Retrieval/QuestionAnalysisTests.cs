@@ -711,6 +711,24 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
         Assert.DoesNotContain("朋友", analysis.Terms); // who told the asker, not what is asked
     }
 
+    [Fact]
+    public async Task A_year_in_a_question_asking_for_an_amount_dates_what_is_asked()
+    {
+        var question = "我覺得OpenAI咁多用戶點會冇錢喎。但係有冇人計過佢2025年同2028年會燒幾多？";
+        Assert.True(Assert.Single(core.Analyzer.Analyze(question).Plan.Units, u => u.Label == "2028").Weight > 0.2);
+
+        var answer = await core.AskAsync(question);
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("4000 亿美元", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_askers_day_in_cantonese_is_not_what_is_asked()
+    {
+        var analysis = core.Analyzer.Analyze("琴日同朋友傾開，佢話scaling law其實有兩截，另一截係咩?");
+
+        Assert.DoesNotContain(analysis.Terms, t => t.Contains('琴') || t.Contains("倾开", StringComparison.Ordinal) || t.Contains("傾開", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("英伟达的净利润是多少？")]
     [InlineData("馬斯克的 xAI 去年賺了多少利潤？")]
