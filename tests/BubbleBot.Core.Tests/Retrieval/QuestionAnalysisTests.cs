@@ -49,6 +49,8 @@ public sealed class QuestionAnalysisTests(CoreFixture core) : IClassFixture<Core
     [InlineData("so gpt looked at the museum and said what exactly?", "museum", "looked", "exactly")]
     [InlineData("how long before openai runs out of cash, and what year did it start?", "openai", "long", "year", "before")]
     [InlineData("how come deepseek is so cheap?", "deepseek", "come")]
+    [InlineData("为什么说谷歌在大模型这场仗里天生占便宜？", "谷歌", "这场")]
+    [InlineData("小扎原话咋说的，砸了多长时间？", "小扎", "原话", "多长时间")]
     public void Fillers_and_the_words_of_asking_phrases_are_not_content(string question, string content, params string[] fillers)
     {
         // An inflected filler is a filler ("looked"); "how long", "what year" and "how come" ask for a kind of answer.
