@@ -32,6 +32,7 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     [Theory]
     [InlineData("索隆笑主播由朝用到晚，佢笑主播當GPT係咩？")]
     [InlineData("Suo Long mocked the host for using GPT all day long. What did he say the host was really using it as?")]
+    [InlineData("Lu Fei is on GPT from when he wakes up till bedtime, so what was Suo Long's first reaction?")]
     public async Task The_reply_asked_for_is_the_other_named_speakers_when_the_passage_is_the_last_named_ones(string question)
     {
         // "the host" is named last, but the passage quoted is the host's own turn: the reply is 索隆's.
