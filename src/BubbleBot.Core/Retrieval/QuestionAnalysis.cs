@@ -126,7 +126,12 @@ public sealed record QuestionAnalysis(
         foreach (var unit in Plan.Units.Where(u => u.InFocus))
         {
             total += unit.Weight;
-            added += unit.Weight * Math.Max(0, unit.CreditFrom(terms) - unit.CreditFrom(already));
+            // The name the question calls its article by ("马拉比认为……") is no second thing asked: a sentence adding
+            // only that ("马拉比先生是……研究员。") adds nothing.
+            if (!unit.IsAlias)
+            {
+                added += unit.Weight * Math.Max(0, unit.CreditFrom(terms) - unit.CreditFrom(already));
+            }
         }
 
         return total == 0 ? 0 : added / total;

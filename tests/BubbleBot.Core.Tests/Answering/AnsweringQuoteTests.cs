@@ -51,6 +51,16 @@ public sealed class AnsweringQuoteTests(CoreFixture core) : IClassFixture<CoreFi
     }
 
     [Fact]
+    public async Task A_sentence_adding_only_the_name_the_question_calls_its_article_by_is_not_quoted()
+    {
+        // "马拉比" names the article here; the author note "马拉比先生是……研究员。" says nothing about the runway.
+        var answer = await core.AskAsync("马拉比认为OpenAI多久会耗尽资金？");
+
+        Assert.Contains(answer.Citations, c => c.Quote.Contains("18 个月", StringComparison.Ordinal));
+        Assert.DoesNotContain(answer.Citations, c => c.Quote.Contains("研究员", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_passage_under_a_heading_is_about_what_the_heading_names()
     {
         // "更多算力帶來更好嘅模型。……" never says "flywheel" or "Amazon": its heading does.
