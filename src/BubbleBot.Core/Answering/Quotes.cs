@@ -318,17 +318,14 @@ public static partial class Quotes
     public static List<double> AnswerScores(QuestionAnalysis question, string body, IReadOnlyList<QuoteSpan> sentences, string? heading = null)
     {
         var scores = new List<double>(sentences.Count);
-        // Only what the question asks specifically: a heading such as "誰認為這是泡沫?" would otherwise lend the whole
-        // debate's words ("泡沫") to every sentence under it.
-        var specific = question.Plan.Units.Where(u => u.IsSpecific).SelectMany(u => u.Alternatives).SelectMany(a => a.Terms).ToHashSet(StringComparer.Ordinal);
-        var headingTerms = heading is null ? null : question.Plan.TermsOf(heading).Where(specific.Contains).ToList();
+        var headingTerms = heading is null ? [] : HeadingTerms(question, heading);
         for (var i = 0; i < sentences.Count; i++)
         {
             var text = body[sentences[i].Start..sentences[i].End];
-            var score = AnswerScore(question, text);
-            if (headingTerms is { Count: > 0 })
+            var terms = question.Plan.TermsOf(text);
+            var score = AnswerScore(question, text, terms);
+            if (headingTerms.Count > 0)
             {
-                var terms = question.Plan.TermsOf(text);
                 score += HeadingShare * (question.Plan.Coverage(new HashSet<string>([.. terms, .. headingTerms], StringComparer.Ordinal), focusOnly: true) - question.Plan.Coverage(terms, focusOnly: true));
             }
 
@@ -341,6 +338,16 @@ public static partial class Quotes
         }
 
         return scores;
+    }
+
+    /// <summary>
+    /// The question's specific words that <paramref name="heading"/> holds. Only those: a heading such as "誰認為這是泡沫?"
+    /// would otherwise lend the whole debate's words ("泡沫") to every sentence under it.
+    /// </summary>
+    private static List<string> HeadingTerms(QuestionAnalysis question, string heading)
+    {
+        var specific = question.Plan.Units.Where(u => u.IsSpecific).SelectMany(u => u.Alternatives).SelectMany(a => a.Terms).ToHashSet(StringComparer.Ordinal);
+        return [.. question.Plan.TermsOf(heading).Where(specific.Contains)];
     }
 
     /// <summary>The index of the question that sentence <paramref name="reply"/> answers, when one is asked just before it in its paragraph.</summary>
@@ -363,11 +370,13 @@ public static partial class Quotes
     }
 
     /// <summary>How well a sentence answers: coverage of the question, the answer type it wants, minus echoing the question.</summary>
-    public static double AnswerScore(QuestionAnalysis question, string sentence)
+    public static double AnswerScore(QuestionAnalysis question, string sentence) => AnswerScore(question, sentence, question.Plan.TermsOf(sentence));
+
+    /// <param name="terms">The question's terms <paramref name="sentence"/> holds, when the caller has them already.</param>
+    private static double AnswerScore(QuestionAnalysis question, string sentence, IReadOnlySet<string> terms)
     {
         // A bare "为什么？" after a question wants the reasons about its topic, not the sentence that answered it.
         // The context sentences before the question break ties between sentences covering what it asks equally.
-        var terms = question.Plan.TermsOf(sentence);
         var score = question.Plan.Coverage(terms, focusOnly: true) * (question.AsksOnlyAnotherKindOfAnswer ? 0.5 : 1)
             + ContextShare * question.Plan.Coverage(terms);
         if (question.AnswerType != AnswerType.Unknown && AnswerShapes.Fits(sentence, question.AnswerType))

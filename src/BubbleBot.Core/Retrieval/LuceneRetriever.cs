@@ -71,7 +71,7 @@ public sealed partial class LuceneRetriever : IRetriever
     /// </summary>
     private List<RetrievalHit> Hits(QuestionAnalysis question, List<Candidate> candidates, int top)
     {
-        var everyPassage = question.AsksForGist || question.AsksForGistOfAPart || question.Intent == QuestionIntent.Sides;
+        var everyPassage = question.AsksOnlyAboutTheArticle || question.Intent == QuestionIntent.Sides;
         var covering = candidates.Where(c => everyPassage || _judge.Covers(question, c)).ToList();
         return [.. (covering.Count > 0 ? covering : candidates).OrderByDescending(c => c.Score).Take(top).Select(c => new RetrievalHit(c.Chunk, c.Score))];
     }
@@ -226,7 +226,7 @@ internal sealed class RelevanceJudge(CorpusIndex index, double minCoverage)
             return RelevanceVerdict.NotCovered;
         }
 
-        if (question.Intent == QuestionIntent.Sides || question.AsksForGist || question.AsksForGistOfAPart)
+        if (question.Intent == QuestionIntent.Sides || question.AsksOnlyAboutTheArticle)
         {
             // "比特币算泡沫吗？正反两方怎么看？" asks for sides of a debate the articles do not have.
             return question.Intent != QuestionIntent.Sides ? RelevanceVerdict.Answerable

@@ -99,16 +99,18 @@ public sealed record QuestionAnalysis(
     public IReadOnlyList<string> Terms => [.. Plan.Units.Select(u => u.Label)];
 
     /// <summary>
-    /// True when the question names an article and asks for little beyond its gist: nothing else, or a summary with no
-    /// specific subject of its own ("那个直播想讲什么？", not "直播里那个观众用麻将比喻想讲AI有什么限制？").
+    /// True when the question names an article and asks for little beyond it: nothing else, or a summary with no
+    /// specific subject of its own ("那个直播想讲什么？", "帖子最后讲咩？", not "直播里那个观众用麻将比喻想讲AI有什么限制？").
+    /// Every passage of the article (or of the part asked about) answers it.
+    /// </summary>
+    public bool AsksOnlyAboutTheArticle => NamedArticleIds.Count > 0
+        && (Plan.Units.All(u => u.IsAlias) || AnswerType.HasFlag(AnswerType.Summary) && !Plan.Units.Any(u => u.IsSpecific && !u.IsAlias));
+
+    /// <summary>
+    /// Asks only about the whole article, so its claims are the answer; a question about its opening or ending is
+    /// answered from that part instead.
     /// </summary>
     public bool AsksForGist => AsksOnlyAboutTheArticle && Part == ArticlePart.Anywhere;
-
-    /// <summary>The same about the opening or the ending ("帖子最后讲咩？"): answered from there, not from the article's claims.</summary>
-    public bool AsksForGistOfAPart => AsksOnlyAboutTheArticle && Part != ArticlePart.Anywhere;
-
-    private bool AsksOnlyAboutTheArticle => NamedArticleIds.Count > 0
-        && (Plan.Units.All(u => u.IsAlias) || AnswerType.HasFlag(AnswerType.Summary) && !Plan.Units.Any(u => u.IsSpecific && !u.IsAlias));
 
     /// <summary>Weighted share (0–1) of the question's content that <paramref name="text"/> contains.</summary>
     public double CoverageOf(string text) => Plan.Coverage(Plan.TermsOf(text), focusOnly: true);
