@@ -134,6 +134,7 @@ public sealed class FaultTests : BotApiTest
     public async Task A_300_update_webhook_burst_is_bounded_and_every_chat_gets_an_answer_or_a_busy_reply()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstAnswering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = 0;
         var peak = 0;
         var (app, address) = await TestHosts.StartWebhookAsync(Api, services =>
@@ -146,6 +147,8 @@ public sealed class FaultTests : BotApiTest
                 {
                     peak = Math.Max(peak, now);
                 }
+
+                firstAnswering.TrySetResult();
 
                 await release.Task.WaitAsync(ct);
                 Interlocked.Decrement(ref running);
@@ -169,6 +172,9 @@ public sealed class FaultTests : BotApiTest
             // Every update acknowledged after it was accepted; the stage holds 256, the other 44 are told "busy".
             Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
             await Api.WaitUntilAsync(calls => calls.Count(c => c.Method == "sendMessage") >= 44, "44 busy replies");
+
+            // The busy replies can go out before a worker has taken its first question from the stage.
+            await firstAnswering.Task.WaitAsync(Bound);
             Assert.InRange(Volatile.Read(ref peak), 1, new AnsweringStageOptions().MaxConcurrent);
 
             release.SetResult();
